@@ -1,0 +1,99 @@
+#include "http/errors.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ordo::http {
+
+int HttpStatusOf(const Status& s) {
+  switch (s.code()) {
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidJson:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kForbidden:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kConflict:
+    case Code::kInvalidTransition:
+    case Code::kBusinessRule:
+      return 409;
+    case Code::kPayloadTooLarge:
+      return 413;
+    case Code::kValidationFailed:
+      return 422;
+    case Code::kRateLimited:
+      return 429;
+    case Code::kInternal:
+      return 500;
+    case Code::kUnavailable:
+      return 503;
+  }
+  return 500;
+}
+
+std::string_view ErrorCodeOf(const Status& s) {
+  switch (s.code()) {
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidJson:
+      return "invalid_json";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
+    case Code::kForbidden:
+      return "forbidden";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kInvalidTransition:
+      return "invalid_transition";
+    case Code::kBusinessRule:
+      return s.rule();
+    case Code::kPayloadTooLarge:
+      return "payload_too_large";
+    case Code::kValidationFailed:
+      return "validation_failed";
+    case Code::kRateLimited:
+      return "rate_limited";
+    case Code::kInternal:
+      return "internal";
+    case Code::kUnavailable:
+      return "unavailable";
+  }
+  return "internal";
+}
+
+Response ErrorResponse(const Status& s, const std::string& request_id) {
+  using nlohmann::json;
+  json details = json::object();
+  for (const auto& [k, v] : s.details()) details[k] = v;
+  if (!s.fields().empty()) {
+    json fields = json::object();
+    for (const auto& [k, v] : s.fields()) {
+      if (!fields.contains(k)) fields[k] = v;
+    }
+    details["fields"] = fields;
+  }
+  std::string message = s.message();
+  if (s.code() == Code::kInternal || s.code() == Code::kUnavailable) {
+    spdlog::error("request {}: {}", request_id, s.message());
+    message = (s.code() == Code::kInternal ? "internal error, request id "
+                                           : "service unavailable, request id ") +
+              request_id;
+    details = json::object();
+    details["request_id"] = request_id;
+  }
+  Response r;
+  r.status = HttpStatusOf(s);
+  r.body = json{{"error", {{"code", ErrorCodeOf(s)}, {"message", message}, {"details", details}}}}
+               .dump();
+  if (s.code() == Code::kRateLimited) r.headers.emplace_back("Retry-After", "300");
+  return r;
+}
+
+}  // namespace ordo::http

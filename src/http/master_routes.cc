@@ -1,0 +1,133 @@
+// /api/v1/customers, /api/v1/products, /api/v1/warehouses
+#include "http/api.h"
+
+namespace ordo::http {
+
+namespace {
+
+// Reads a body into a fresh record; 422 with every bad field.
+template <typename T, typename ReadFn>
+Result<T> ReadNew(Ctx& c, ReadFn read) {
+  ASSIGN_OR_RETURN(auto body, c.Body());
+  FieldErrors errors;
+  Reader r(body, errors);
+  T record;
+  read(r, record);
+  if (!errors.empty()) return errors.Finish();
+  return record;
+}
+
+// A PATCH body as an edit applied to the stored record inside the transaction.
+template <typename T, typename ReadFn>
+Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read, nlohmann::json* changes) {
+  ASSIGN_OR_RETURN(auto body, c.Body());
+  {
+    // Check the types once up front so a bad body fails before the transaction.
+    FieldErrors errors;
+    Reader r(body, errors);
+    T scratch;
+    read(r, scratch);
+    if (!errors.empty()) return errors.Finish();
+  }
+  *changes = body;
+  for (auto& [k, v] : changes->items()) {
+    if (v.is_binary()) v = *DecimalText(v);
+  }
+  return service::Edit<T>([body, read](T& record) -> Status {
+    FieldErrors errors;
+    Reader r(body, errors);
+    read(r, record);
+    return errors.Finish();
+  });
+}
+
+}  // namespace
+
+void AddMasterRoutes(Api& api) {
+  auto& s = api.services();
+
+  // Customers.
+  api.Add("POST", "/api/v1/customers", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Customer>(c, ReadCustomer));
+    ASSIGN_OR_RETURN(auto out, s.master.CreateCustomer(c.actor, std::move(rec)));
+    return JsonResponse(201, c.codec.CustomerJson(out));
+  });
+  api.Add("GET", "/api/v1/customers", [&s](Ctx& c) -> Result<Response> {
+    storage::CustomerFilter f;
+    ASSIGN_OR_RETURN(f.page, c.Page());
+    f.q = c.req.Query("q");
+    if (c.req.HasQuery("status")) {
+      const std::string st = c.req.Query("status");
+      if (st != "active" && st != "blocked") return Status::Invalid("status", "active or blocked");
+      f.blocked = st == "blocked";
+    }
+    ASSIGN_OR_RETURN(auto result, s.master.ListCustomers(c.actor, f));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& x : result.items) items.push_back(c.codec.CustomerJson(x));
+    return JsonResponse(200, PageJson(items, result.total, f.page));
+  });
+  api.Add("GET", "/api/v1/customers/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto out, s.master.GetCustomer(c.actor, id));
+    return JsonResponse(200, c.codec.CustomerJson(out));
+  });
+  api.Add("PATCH", "/api/v1/customers/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+    nlohmann::json changes;
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Customer>(c, ReadCustomer, &changes));
+    ASSIGN_OR_RETURN(auto out, s.master.UpdateCustomer(c.actor, id, if_match, edit, changes));
+    return JsonResponse(200, c.codec.CustomerJson(out));
+  });
+
+  // Products.
+  api.Add("POST", "/api/v1/products", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Product>(c, ReadProduct));
+    ASSIGN_OR_RETURN(auto out, s.master.CreateProduct(c.actor, std::move(rec)));
+    return JsonResponse(201, c.codec.ProductJson(out));
+  });
+  api.Add("GET", "/api/v1/products", [&s](Ctx& c) -> Result<Response> {
+    storage::ProductFilter f;
+    ASSIGN_OR_RETURN(f.page, c.Page());
+    f.q = c.req.Query("q");
+    if (c.req.HasQuery("active")) f.active = c.req.Query("active") != "false";
+    ASSIGN_OR_RETURN(auto result, s.master.ListProducts(c.actor, f));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& x : result.items) items.push_back(c.codec.ProductJson(x));
+    return JsonResponse(200, PageJson(items, result.total, f.page));
+  });
+  api.Add("GET", "/api/v1/products/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto out, s.master.GetProduct(c.actor, id));
+    return JsonResponse(200, c.codec.ProductJson(out));
+  });
+  api.Add("PATCH", "/api/v1/products/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+    nlohmann::json changes;
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Product>(c, ReadProduct, &changes));
+    ASSIGN_OR_RETURN(auto out, s.master.UpdateProduct(c.actor, id, if_match, edit, changes));
+    return JsonResponse(200, c.codec.ProductJson(out));
+  });
+
+  // Warehouses.
+  api.Add("POST", "/api/v1/warehouses", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Warehouse>(c, ReadWarehouse));
+    ASSIGN_OR_RETURN(auto out, s.master.CreateWarehouse(c.actor, std::move(rec)));
+    return JsonResponse(201, c.codec.WarehouseJson(out));
+  });
+  api.Add("GET", "/api/v1/warehouses", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto page, c.Page());
+    ASSIGN_OR_RETURN(auto result, s.master.ListWarehouses(c.actor, page));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& x : result.items) items.push_back(c.codec.WarehouseJson(x));
+    return JsonResponse(200, PageJson(items, result.total, page));
+  });
+  api.Add("GET", "/api/v1/warehouses/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto out, s.master.GetWarehouse(c.actor, id));
+    return JsonResponse(200, c.codec.WarehouseJson(out));
+  });
+}
+
+}  // namespace ordo::http

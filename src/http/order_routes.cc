@@ -1,0 +1,203 @@
+// /api/v1/orders and its actions
+#include <sodium.h>
+
+#include "http/api.h"
+
+namespace ordo::http {
+
+namespace {
+
+std::string RequestHash(const Request& req) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  const std::string text = req.method + " " + req.path + "\n" + req.body;
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+Result<storage::OrderFilter> ReadFilter(const Ctx& c, const TimeZone& tz) {
+  storage::OrderFilter f;
+  ASSIGN_OR_RETURN(f.page, c.Page());
+  FieldErrors errors;
+  const auto& q = c.req;
+  if (q.HasQuery("status")) {
+    // One status or several separated by commas.
+    std::string all = q.Query("status");
+    size_t i = 0;
+    while (i <= all.size()) {
+      size_t j = all.find(',', i);
+      if (j == std::string::npos) j = all.size();
+      const std::string one = all.substr(i, j - i);
+      if (auto st = domain::ParseOrderStatus(one)) {
+        f.statuses.push_back(*st);
+      } else {
+        errors.Add("status", "unknown status '" + one + "'");
+      }
+      i = j + 1;
+    }
+  }
+  Status st = QueryIdParam(c, "customer_id", &f.customer_id);
+  if (!st.ok()) errors.Add("customer_id", "must be an id");
+  if (q.HasQuery("channel")) {
+    f.channel = domain::ParseChannel(q.Query("channel"));
+    if (!f.channel) errors.Add("channel", "must be one of phone email visit web ecommerce partner");
+  }
+  f.q = q.Query("q");
+  if (f.q.size() > 200) errors.Add("q", "at most 200 bytes");
+  for (const char* name : {"from", "to"}) {
+    if (!q.HasQuery(name)) continue;
+    auto d = ParseDate(q.Query(name));
+    if (!d.ok()) {
+      errors.Add(name, "must be a date YYYY-MM-DD");
+      continue;
+    }
+    // from: start of that day; to: inclusive, so up to the start of the next day.
+    if (std::string_view(name) == "from") {
+      f.from = tz.StartOf(*d);
+    } else {
+      f.to = tz.StartOf(Date{d->days + 1});
+    }
+  }
+  if (q.HasQuery("sort")) {
+    static const std::pair<const char*, storage::OrderSort> kSorts[] = {
+        {"-created_at", storage::OrderSort::kCreatedDesc},
+        {"created_at", storage::OrderSort::kCreatedAsc},
+        {"-number", storage::OrderSort::kNumberDesc},
+        {"number", storage::OrderSort::kNumberAsc},
+        {"-gross", storage::OrderSort::kGrossDesc},
+        {"gross", storage::OrderSort::kGrossAsc}};
+    bool found = false;
+    for (const auto& [name, sort] : kSorts) {
+      if (q.Query("sort") == name) {
+        f.sort = sort;
+        found = true;
+      }
+    }
+    if (!found) errors.Add("sort", "one of created_at -created_at number -number gross -gross");
+  }
+  if (q.Query("mine") == "true") f.created_by = c.actor.user_id;
+  if (!errors.empty()) return errors.Finish();
+  return f;
+}
+
+// Reads {"reason": "..."} (the body may be empty for actions without one).
+Result<std::string> ReadReason(Ctx& c, bool required) {
+  if (c.req.body.empty() && !required) return std::string();
+  if (c.req.body.empty()) return Status::Invalid("reason", "required");
+  ASSIGN_OR_RETURN(auto body, c.Body());
+  FieldErrors errors;
+  Reader r(body, errors);
+  auto reason = r.String("reason", required, 1000);
+  if (!errors.empty()) return errors.Finish();
+  return reason.value_or("");
+}
+
+using Action = std::function<Result<domain::Order>(Ctx&, int64_t, std::optional<int64_t>)>;
+
+RouteHandler OrderAction(Action action) {
+  return [action](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+    ASSIGN_OR_RETURN(auto order, action(c, id, if_match));
+    return JsonResponse(200, c.codec.OrderJson(order));
+  };
+}
+
+}  // namespace
+
+void AddOrderRoutes(Api& api) {
+  auto& s = api.services();
+  const TimeZone tz = s.deps.tz;
+
+  api.Add("POST", "/api/v1/orders", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto body, c.Body());
+    FieldErrors errors;
+    Reader r(body, errors);
+    service::OrderInput in;
+    ReadOrderInput(r, in, true);
+    if (!errors.empty()) return errors.Finish();
+    service::IdempotencyKey idem;
+    idem.key = c.req.Header("idempotency-key");
+    if (idem.key.size() > 200) return Status::Invalid("Idempotency-Key", "at most 200 bytes");
+    if (!idem.key.empty()) idem.request_hash = RequestHash(c.req);
+    ASSIGN_OR_RETURN(auto result, s.orders.Create(c.actor, in, idem));
+    Response resp = JsonResponse(201, c.codec.OrderJson(result.order));
+    if (result.replayed) resp.headers.emplace_back("Idempotent-Replayed", "true");
+    resp.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(result.order.id));
+    return resp;
+  });
+
+  api.Add("GET", "/api/v1/orders", [&s, tz](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto f, ReadFilter(c, tz));
+    ASSIGN_OR_RETURN(auto result, s.orders.List(c.actor, f));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& o : result.items) items.push_back(c.codec.OrderJson(o, false));
+    return JsonResponse(200, PageJson(items, result.total, f.page));
+  });
+
+  api.Add("GET", "/api/v1/orders/{id}", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto order, s.orders.Get(c.actor, id));
+    return JsonResponse(200, c.codec.OrderJson(order));
+  });
+
+  api.Add("PATCH", "/api/v1/orders/{id}",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            ASSIGN_OR_RETURN(auto body, c.Body());
+            FieldErrors errors;
+            Reader r(body, errors);
+            service::OrderInput in;
+            ReadOrderInput(r, in, false);
+            if (!errors.empty()) return errors.Finish();
+            return s.orders.Edit(c.actor, id, in, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/submit",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+            return s.orders.Submit(c.actor, id, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/reviews",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            ASSIGN_OR_RETURN(auto body, c.Body());
+            FieldErrors errors;
+            Reader r(body, errors);
+            domain::ReviewRequest req;
+            ReadReview(r, req);
+            if (!errors.empty()) return errors.Finish();
+            return s.orders.Review(c.actor, id, req, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/confirm",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+            return s.orders.Confirm(c.actor, id, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/cancel",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            ASSIGN_OR_RETURN(auto reason, ReadReason(c, true));
+            return s.orders.Cancel(c.actor, id, reason, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/hold",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            ASSIGN_OR_RETURN(auto reason, ReadReason(c, true));
+            return s.orders.Hold(c.actor, id, reason, v);
+          }));
+
+  api.Add("POST", "/api/v1/orders/{id}/release",
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+            return s.orders.Release(c.actor, id, v);
+          }));
+
+  api.Add("GET", "/api/v1/orders/{id}/events", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto events, s.orders.Events(c.actor, id));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : events) items.push_back(c.codec.EventJson(e));
+    return JsonResponse(200, {{"items", items}, {"total", items.size()}});
+  });
+}
+
+}  // namespace ordo::http

@@ -1,0 +1,52 @@
+// /api/v1/stock, /api/v1/stock/adjustments, /api/v1/stock/movements
+#include "http/api.h"
+
+namespace ordo::http {
+
+Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out) {
+  if (!c.req.HasQuery(name)) return Status::Ok();
+  const std::string v = c.req.Query(name);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::Invalid(name, "must be an id");
+  }
+  *out = std::stoll(v);
+  return Status::Ok();
+}
+
+void AddStockRoutes(Api& api) {
+  auto& s = api.services();
+  api.Add("GET", "/api/v1/stock", [&s](Ctx& c) -> Result<Response> {
+    storage::StockFilter f;
+    ASSIGN_OR_RETURN(f.page, c.Page());
+    RETURN_IF_ERROR(QueryIdParam(c, "product_id", &f.product_id));
+    RETURN_IF_ERROR(QueryIdParam(c, "warehouse_id", &f.warehouse_id));
+    f.below_safety_only = c.req.Query("below_safety") == "true";
+    ASSIGN_OR_RETURN(auto result, s.stock.List(c.actor, f));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& x : result.items) items.push_back(c.codec.StockJson(x));
+    return JsonResponse(200, PageJson(items, result.total, f.page));
+  });
+  api.Add("POST", "/api/v1/stock/adjustments", [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto body, c.Body());
+    FieldErrors errors;
+    Reader r(body, errors);
+    service::StockAdjustment adj;
+    ReadAdjustment(r, adj);
+    if (!errors.empty()) return errors.Finish();
+    ASSIGN_OR_RETURN(auto row, s.stock.Adjust(c.actor, adj));
+    return JsonResponse(201, c.codec.StockJson(row));
+  });
+  api.Add("GET", "/api/v1/stock/movements", [&s](Ctx& c) -> Result<Response> {
+    storage::MovementFilter f;
+    ASSIGN_OR_RETURN(f.page, c.Page());
+    RETURN_IF_ERROR(QueryIdParam(c, "product_id", &f.product_id));
+    RETURN_IF_ERROR(QueryIdParam(c, "warehouse_id", &f.warehouse_id));
+    RETURN_IF_ERROR(QueryIdParam(c, "order_id", &f.order_id));
+    ASSIGN_OR_RETURN(auto result, s.stock.Movements(c.actor, f));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& x : result.items) items.push_back(c.codec.MovementJson(x));
+    return JsonResponse(200, PageJson(items, result.total, f.page));
+  });
+}
+
+}  // namespace ordo::http

@@ -1,0 +1,54 @@
+#pragma once
+// Master data: customers, products, warehouses. Create and update validate the whole
+// record, check the role, and write the record and its audit event in one transaction.
+// Updates take an edit function (the HTTP layer's JSON patch) that is applied to the
+// stored record inside the transaction, so a patch never works on a stale copy.
+// Thread-safe.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "domain/entities.h"
+#include "service/deps.h"
+
+namespace ordo::service {
+
+template <typename T>
+using Edit = std::function<Status(T&)>;
+
+Status ValidateCustomer(const domain::Customer& c);
+Status ValidateProduct(const domain::Product& p);
+Status ValidateWarehouse(const domain::Warehouse& w);
+
+class MasterService {
+ public:
+  explicit MasterService(const Deps& deps) : deps_(deps) {}
+
+  Result<domain::Customer> CreateCustomer(const domain::Actor& actor, domain::Customer c);
+  Result<domain::Customer> GetCustomer(const domain::Actor& actor, int64_t id);
+  Result<storage::Page<domain::Customer>> ListCustomers(const domain::Actor& actor,
+                                                        storage::CustomerFilter f);
+  Result<domain::Customer> UpdateCustomer(const domain::Actor& actor, int64_t id,
+                                          std::optional<int64_t> if_match,
+                                          const Edit<domain::Customer>& edit,
+                                          const nlohmann::json& changes);
+
+  Result<domain::Product> CreateProduct(const domain::Actor& actor, domain::Product p);
+  Result<domain::Product> GetProduct(const domain::Actor& actor, int64_t id);
+  Result<storage::Page<domain::Product>> ListProducts(const domain::Actor& actor,
+                                                      const storage::ProductFilter& f);
+  Result<domain::Product> UpdateProduct(const domain::Actor& actor, int64_t id,
+                                        std::optional<int64_t> if_match,
+                                        const Edit<domain::Product>& edit,
+                                        const nlohmann::json& changes);
+
+  Result<domain::Warehouse> CreateWarehouse(const domain::Actor& actor, domain::Warehouse w);
+  Result<domain::Warehouse> GetWarehouse(const domain::Actor& actor, int64_t id);
+  Result<storage::Page<domain::Warehouse>> ListWarehouses(const domain::Actor& actor,
+                                                          const storage::PageRequest& page);
+
+ private:
+  const Deps& deps_;
+};
+
+}  // namespace ordo::service

@@ -1,0 +1,23 @@
+#pragma once
+// All use cases, built once at start-up over one Deps. Thread-safe.
+
+#include "service/auth_service.h"
+#include "service/master_service.h"
+#include "service/order_service.h"
+#include "service/stock_service.h"
+#include "service/user_service.h"
+
+namespace ordo::service {
+
+struct Services {
+  explicit Services(const Deps& d)
+      : deps(d), auth(deps), users(deps), master(deps), stock(deps), orders(deps) {}
+  Deps deps;
+  AuthService auth;
+  UserService users;
+  MasterService master;
+  StockService stock;
+  OrderService orders;
+};
+
+}  // namespace ordo::service

@@ -1,0 +1,64 @@
+#include "service/stock_service.h"
+
+#include "service/access.h"
+#include "service/audit.h"
+
+namespace ordo::service {
+
+using domain::Role;
+
+Result<storage::Page<domain::StockRow>> StockService::List(const domain::Actor& actor,
+                                                           const storage::StockFilter& f) {
+  storage::Page<domain::StockRow> out;
+  RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(out, tx.ListStock(f));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<domain::StockRow> StockService::Adjust(const domain::Actor& actor,
+                                              const StockAdjustment& adj) {
+  RETURN_IF_ERROR(Require(actor, {Role::kAdmin, Role::kWarehouse}));
+  FieldErrors errors;
+  if (adj.qty_delta.is_zero()) errors.Add("qty_delta", "must not be zero");
+  if (adj.reason.empty()) errors.Add("reason", "required");
+  if (adj.reason.size() > 500) errors.Add("reason", "at most 500 bytes");
+  if (!errors.empty()) return errors.Finish();
+  domain::StockRow row;
+  RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
+    FieldErrors missing;
+    if (!tx.GetProduct(adj.product_id).ok()) missing.Add("product_id", "no such product");
+    if (!tx.GetWarehouse(adj.warehouse_id).ok()) missing.Add("warehouse_id", "no such warehouse");
+    if (!missing.empty()) return missing.Finish();
+    ASSIGN_OR_RETURN(row, tx.AdjustOnHand(adj.product_id, adj.warehouse_id, adj.qty_delta));
+    domain::StockMovement m;
+    m.product_id = adj.product_id;
+    m.warehouse_id = adj.warehouse_id;
+    m.kind = "adjustment";
+    m.qty_delta = adj.qty_delta;
+    m.reason = adj.reason;
+    m.user_id = actor.user_id;
+    m.created_at = deps_.Now();
+    RETURN_IF_ERROR(tx.InsertMovement(m));
+    return Audit(tx, deps_, actor, "stock", adj.product_id, "adjust",
+                 {{"warehouse_id", adj.warehouse_id},
+                  {"qty_delta", adj.qty_delta.ToTrimmed()},
+                  {"on_hand", row.on_hand.ToTrimmed()},
+                  {"reason", adj.reason}});
+  }));
+  return row;
+}
+
+Result<storage::Page<domain::StockMovement>> StockService::Movements(
+    const domain::Actor& actor, const storage::MovementFilter& f) {
+  RETURN_IF_ERROR(RequireStaff(actor));
+  storage::Page<domain::StockMovement> out;
+  RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(out, tx.ListMovements(f));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace ordo::service

@@ -1,0 +1,95 @@
+#pragma once
+// The SQLite Tx: every method is a few cached prepared statements on the connection of
+// the transaction it belongs to. The caller (SqliteStore) begins and ends the
+// transaction; a read-only Tx refuses every write with kInternal "read-only transaction".
+// Implemented in sqlite_tx.cc (users, sessions, master data, events, idempotency),
+// sqlite_tx_stock.cc and sqlite_tx_orders.cc.
+//
+// Not thread-safe: a Tx belongs to the one call that received it.
+
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/statement.h"
+#include "storage/store.h"
+
+namespace ordo::storage::sqlite {
+
+class SqliteTx final : public Tx {
+ public:
+  SqliteTx(Connection& conn, bool writable) : conn_(conn), writable_(writable) {}
+
+  Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
+  Result<UserRecord> GetUser(int64_t id) override;
+  Result<UserRecord> GetUserByUsername(const std::string& username) override;
+  Status UpdateUser(const User& user, int64_t expected_version,
+                    const std::string& password_hash) override;
+  Result<Page<User>> ListUsers(const PageRequest& page) override;
+  Result<int64_t> CountUsers() override;
+  Status InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
+                       Millis expires_at) override;
+  Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Status DeleteSessionsOfUser(int64_t user_id) override;
+
+  Result<int64_t> InsertCustomer(const Customer& c) override;
+  Result<Customer> GetCustomer(int64_t id) override;
+  Status UpdateCustomer(const Customer& c, int64_t expected_version) override;
+  Result<Page<Customer>> ListCustomers(const CustomerFilter& f) override;
+
+  Result<int64_t> InsertProduct(const Product& p) override;
+  Result<Product> GetProduct(int64_t id) override;
+  Status UpdateProduct(const Product& p, int64_t expected_version) override;
+  Result<Page<Product>> ListProducts(const ProductFilter& f) override;
+
+  Result<int64_t> InsertWarehouse(const Warehouse& w) override;
+  Result<Warehouse> GetWarehouse(int64_t id) override;
+  Result<Page<Warehouse>> ListWarehouses(const PageRequest& page) override;
+
+  Result<Page<StockRow>> ListStock(const StockFilter& f) override;
+  Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;
+  Result<StockRow> AdjustOnHand(int64_t product_id, int64_t warehouse_id, Qty delta) override;
+  Result<Qty> Reserve(int64_t product_id, int64_t warehouse_id, Qty want) override;
+  Status Release(int64_t product_id, int64_t warehouse_id, Qty qty) override;
+  Status InsertMovement(const StockMovement& m) override;
+  Result<Page<StockMovement>> ListMovements(const MovementFilter& f) override;
+
+  Result<int64_t> NextOrderSerial(Date business_date) override;
+  Result<int64_t> InsertOrder(const Order& o) override;
+  Result<Order> GetOrder(int64_t id) override;
+  Status UpdateOrder(const Order& o, int64_t expected_version) override;
+  Result<Page<Order>> ListOrders(const OrderFilter& f) override;
+  Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) override;
+
+  Status InsertEvent(const Event& e) override;
+  Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
+
+  Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
+                                                          const std::string& key) override;
+  Status PutIdempotency(int64_t user_id, const std::string& key, const IdempotencyRecord& rec,
+                        Millis now) override;
+
+ private:
+  Status CheckWritable() const;
+  Result<std::vector<domain::Role>> LoadRoles(int64_t user_id);
+  Status WriteRoles(int64_t user_id, const std::vector<domain::Role>& roles);
+  Result<UserRecord> LoadUser(std::string_view where_sql, const std::string* text, int64_t id);
+  Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
+  Status WriteOrderParts(const Order& o, int64_t order_id);
+  // Checks that `sql` (an UPDATE ... WHERE id = ? AND version = ?) changed a row; when
+  // it did not, tells a missing row (kNotFound "<what> not found") from a stale version.
+  Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id,
+                               std::string_view what);
+
+  Connection& conn_;
+  const bool writable_;
+};
+
+// The LIMIT and OFFSET of a page, clamped to 1..200 rows and page >= 1.
+struct Window {
+  int64_t limit;
+  int64_t offset;
+};
+Window WindowOf(const PageRequest& page);
+
+}  // namespace ordo::storage::sqlite

@@ -1,0 +1,205 @@
+#include "storage/sqlite/statement.h"
+
+#include <string>
+
+namespace ordo::storage::sqlite {
+
+namespace {
+
+// "UNIQUE constraint failed: customers.code" → "code"; with several columns the last
+// one names the key ("idempotency_keys.user_id, idempotency_keys.key" → "key").
+std::string UniqueColumn(std::string_view msg) {
+  const auto colon = msg.rfind(": ");
+  std::string_view cols = colon == std::string_view::npos ? msg : msg.substr(colon + 2);
+  const auto comma = cols.rfind(", ");
+  if (comma != std::string_view::npos) cols = cols.substr(comma + 2);
+  const auto dot = cols.rfind('.');
+  if (dot != std::string_view::npos) cols = cols.substr(dot + 1);
+  return cols.empty() ? std::string("key") : std::string(cols);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool writer,
+                                                     int busy_timeout_ms) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                    (writer ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    // The path is configuration, not request data; it helps the operator.
+    Status st(Code::kUnavailable, "cannot open SQLite database " + path + ": " +
+                                      (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    sqlite3_close_v2(db);
+    return st;
+  }
+  std::unique_ptr<Connection> conn(new Connection(db));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  if (writer) {
+    // journal_mode answers the mode in effect; anything but wal means no WAL here.
+    {
+      ASSIGN_OR_RETURN(Stmt st, conn->Prepare("PRAGMA journal_mode=WAL"));
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row || st.Text(0) != "wal") {
+        return Status(Code::kUnavailable, "SQLite database " + path + " cannot use WAL mode");
+      }
+    }
+    RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+  } else {
+    RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status Connection::Exec(const char* sql) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : Error(rc);
+}
+
+Result<Stmt> Connection::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second.busy) {
+    it->second.busy = true;
+    return Stmt(this, it->second.stmt, &it->second);
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc);
+  if (it != cache_.end()) return Stmt(this, stmt, nullptr);  // in use: a one-off copy
+  auto [ins, ok] = cache_.emplace(std::string(sql), Cached{stmt, true});
+  return Stmt(this, stmt, &ins->second);
+}
+
+Status Connection::Error(int rc) const {
+  const char* msg = sqlite3_errmsg(db_);
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return Status::Conflict(UniqueColumn(msg) + " already exists");
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return Status::NotFound("a referenced record does not exist");
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status(Code::kUnavailable, "the database is busy");
+    default:
+      return Status::Internal(std::string("sqlite: ") + sqlite3_errstr(rc) + ": " + msg);
+  }
+}
+
+Stmt::Stmt(Stmt&& other) noexcept
+    : conn_(other.conn_),
+      stmt_(other.stmt_),
+      entry_(other.entry_),
+      next_param_(other.next_param_),
+      bind_rc_(other.bind_rc_),
+      decode_(std::move(other.decode_)) {
+  other.stmt_ = nullptr;
+  other.entry_ = nullptr;
+}
+
+Stmt::~Stmt() {
+  if (stmt_ == nullptr) return;
+  if (entry_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  entry_->busy = false;
+}
+
+void Stmt::Check(int rc) {
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+Stmt& Stmt::Bind(int64_t v) {
+  Check(sqlite3_bind_int64(stmt_, ++next_param_, v));
+  return *this;
+}
+
+Stmt& Stmt::Bind(std::string_view v) {
+  Check(sqlite3_bind_text64(stmt_, ++next_param_, v.data(), v.size(), SQLITE_TRANSIENT,
+                            SQLITE_UTF8));
+  return *this;
+}
+
+Stmt& Stmt::Bind(std::nullptr_t) {
+  Check(sqlite3_bind_null(stmt_, ++next_param_));
+  return *this;
+}
+
+Stmt& Stmt::Bind(Date d) { return Bind(std::string_view(FormatDate(d))); }
+
+Result<bool> Stmt::Step() {
+  if (bind_rc_ != SQLITE_OK) {
+    return Status::Internal(std::string("sqlite bind: ") + sqlite3_errstr(bind_rc_));
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return conn_->Error(rc);
+}
+
+Status Stmt::Run() {
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string Stmt::Text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (p == nullptr) return std::string();
+  return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::optional<int64_t> Stmt::OptInt(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+
+Date Stmt::AsDate(int col) {
+  auto d = ParseDate(Text(col));
+  if (!d.ok()) {
+    Fail("malformed date in column");
+    return Date{};
+  }
+  return *d;
+}
+
+std::optional<Date> Stmt::OptDate(int col) {
+  if (IsNull(col)) return std::nullopt;
+  return AsDate(col);
+}
+
+void Stmt::Fail(const char* what) {
+  if (decode_.ok()) decode_ = Status::Internal(std::string("sqlite decode: ") + what);
+}
+
+std::string ContainsPattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+}  // namespace ordo::storage::sqlite

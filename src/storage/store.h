@@ -1,0 +1,199 @@
+#pragma once
+// The storage interface. Every use case runs inside one Store::Write (or Read) call: the
+// function receives a Tx, does its reads and writes through it, and either everything it
+// wrote commits durably (fsync'ed) before Write returns Ok, or nothing does.
+//
+// Implementations: storage/sqlite (one writer thread with group commit, a pool of
+// readers) and storage/postgres. Both pass test/storage_contract_test.cc.
+//
+// Thread-safety: Store is thread-safe. A Tx belongs to the call that received it and
+// must not escape it.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/decimal.h"
+#include "common/status.h"
+#include "common/time.h"
+#include "domain/entities.h"
+#include "domain/order.h"
+
+namespace ordo::storage {
+
+using domain::Customer;
+using domain::Event;
+using domain::Order;
+using domain::Product;
+using domain::StockMovement;
+using domain::StockRow;
+using domain::User;
+using domain::Warehouse;
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;
+};
+
+struct PageRequest {
+  int page = 1;        // 1-based
+  int page_size = 50;  // 1..200
+  int64_t offset() const { return static_cast<int64_t>(page - 1) * page_size; }
+};
+
+struct CustomerFilter {
+  std::string q;  // code or name contains
+  std::optional<bool> blocked;
+  std::optional<int64_t> partner_id;
+  PageRequest page;
+};
+
+struct ProductFilter {
+  std::string q;  // sku, name or spec contains
+  std::optional<bool> active;
+  PageRequest page;
+};
+
+struct StockFilter {
+  std::optional<int64_t> product_id;
+  std::optional<int64_t> warehouse_id;
+  bool below_safety_only = false;
+  PageRequest page;
+};
+
+struct MovementFilter {
+  std::optional<int64_t> product_id;
+  std::optional<int64_t> warehouse_id;
+  std::optional<int64_t> order_id;
+  PageRequest page;
+};
+
+enum class OrderSort { kCreatedDesc, kCreatedAsc, kNumberDesc, kNumberAsc, kGrossDesc, kGrossAsc };
+
+struct OrderFilter {
+  std::vector<domain::OrderStatus> statuses;  // any of; empty = all
+  std::optional<int64_t> customer_id;
+  std::optional<domain::Channel> channel;
+  std::optional<int64_t> partner_id;  // partner users see only theirs
+  std::optional<int64_t> created_by;
+  std::string q;               // number, customer name or code, external_ref
+  std::optional<Millis> from;  // created_at >= from
+  std::optional<Millis> to;    // created_at < to
+  OrderSort sort = OrderSort::kCreatedDesc;
+  PageRequest page;
+};
+
+struct UserRecord {
+  User user;
+  std::string password_hash;
+};
+
+struct IdempotencyRecord {
+  std::string request_hash;
+  int status = 0;
+  std::string body;
+};
+
+// One transaction's view of the data. Methods return kNotFound for missing rows and
+// kConflict for unique-key clashes (Status message names the field) and stale versions.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  // Users and sessions.
+  virtual Result<int64_t> InsertUser(const User& user, const std::string& password_hash) = 0;
+  virtual Result<UserRecord> GetUser(int64_t id) = 0;
+  virtual Result<UserRecord> GetUserByUsername(const std::string& username) = 0;
+  // Writes user (roles included) if its stored version is expected_version; bumps it.
+  // A non-empty password_hash replaces the stored one.
+  virtual Status UpdateUser(const User& user, int64_t expected_version,
+                            const std::string& password_hash) = 0;
+  virtual Result<Page<User>> ListUsers(const PageRequest& page) = 0;
+  virtual Result<int64_t> CountUsers() = 0;
+  virtual Status InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
+                               Millis expires_at) = 0;
+  // The user of an unexpired session; kUnauthenticated otherwise.
+  virtual Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
+
+  // Customers.
+  virtual Result<int64_t> InsertCustomer(const Customer& c) = 0;
+  virtual Result<Customer> GetCustomer(int64_t id) = 0;
+  virtual Status UpdateCustomer(const Customer& c, int64_t expected_version) = 0;
+  virtual Result<Page<Customer>> ListCustomers(const CustomerFilter& f) = 0;
+
+  // Products.
+  virtual Result<int64_t> InsertProduct(const Product& p) = 0;
+  virtual Result<Product> GetProduct(int64_t id) = 0;
+  virtual Status UpdateProduct(const Product& p, int64_t expected_version) = 0;
+  virtual Result<Page<Product>> ListProducts(const ProductFilter& f) = 0;
+
+  // Warehouses.
+  virtual Result<int64_t> InsertWarehouse(const Warehouse& w) = 0;
+  virtual Result<Warehouse> GetWarehouse(int64_t id) = 0;
+  virtual Result<Page<Warehouse>> ListWarehouses(const PageRequest& page) = 0;
+
+  // Stock. Rows exist once a product has been adjusted into a warehouse.
+  virtual Result<Page<StockRow>> ListStock(const StockFilter& f) = 0;
+  virtual Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) = 0;
+  // on_hand += delta, only if the result stays >= reserved and >= 0 (creates the row
+  // when missing). kBusinessRule "insufficient_stock" when it would not.
+  virtual Result<StockRow> AdjustOnHand(int64_t product_id, int64_t warehouse_id, Qty delta) = 0;
+  // Reserves up to `want` of what is available, in one conditional update; returns the
+  // quantity actually reserved (0 when none is available or there is no row).
+  virtual Result<Qty> Reserve(int64_t product_id, int64_t warehouse_id, Qty want) = 0;
+  // reserved −= qty (never below 0).
+  virtual Status Release(int64_t product_id, int64_t warehouse_id, Qty qty) = 0;
+  virtual Status InsertMovement(const StockMovement& m) = 0;
+  virtual Result<Page<StockMovement>> ListMovements(const MovementFilter& f) = 0;
+
+  // Orders. InsertOrder writes the header, lines, flags and reviews and returns the id;
+  // UpdateOrder replaces them all if the stored version is expected_version and stores
+  // order.version as the new one.
+  virtual Result<int64_t> NextOrderSerial(Date business_date) = 0;
+  virtual Result<int64_t> InsertOrder(const Order& o) = 0;
+  virtual Result<Order> GetOrder(int64_t id) = 0;
+  virtual Status UpdateOrder(const Order& o, int64_t expected_version) = 0;
+  // Headers and totals only (lines, flags and reviews left empty).
+  virtual Result<Page<Order>> ListOrders(const OrderFilter& f) = 0;
+  // Σ(gross − paid) over the customer's orders in pending_review, approved, confirmed,
+  // in_progress, on_hold, plus Σ(invoiced − paid) over its other non-cancelled orders,
+  // leaving out exclude_order_id. The SQL twin of domain::CreditExposure.
+  virtual Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) = 0;
+
+  // Audit events (append-only).
+  virtual Status InsertEvent(const Event& e) = 0;
+  virtual Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) = 0;
+
+  // Idempotency keys, per user.
+  virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
+                                                                  const std::string& key) = 0;
+  virtual Status PutIdempotency(int64_t user_id, const std::string& key,
+                                const IdempotencyRecord& rec, Millis now) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs fn in a read-write transaction and commits durably when it returns Ok; when it
+  // returns an error (or throws), nothing it wrote remains and its Status is returned.
+  virtual Status Write(const std::function<Status(Tx&)>& fn) = 0;
+  // Runs fn on a consistent read-only snapshot; writes through its Tx fail.
+  virtual Status Read(const std::function<Status(Tx&)>& fn) = 0;
+  // Ok when the database answers.
+  virtual Status Ping() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string Kind() const = 0;
+  // Copies a consistent snapshot of the database to `path` (SQLite) — see docs/operations.md.
+  virtual Status Backup(const std::string& path) = 0;
+};
+
+// Opens "sqlite:PATH" or "postgresql://..." and runs the migrations.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace ordo::storage

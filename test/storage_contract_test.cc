@@ -1,0 +1,1601 @@
+// The storage contract: every backend of storage/store.h passes these tests. They run
+// against SQLite in a fresh temp directory per test, and, when ORDO_TEST_PG_URL is set,
+// against that PostgreSQL database too. Tests that need a fresh database or raw SQL are
+// SQLite-only; the others scope what they check to the records they create (unique
+// codes, a fresh customer per order test), so that a shared PostgreSQL database works.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <ostream>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "domain/credit.h"
+#include "storage/migrations.h"
+#include "storage/store.h"
+
+// Filters are written with designated initializers; the fields left out keep their
+// defaults, which is the point.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace ordo {
+
+// Readable failure messages for the value types.
+template <int S>
+void PrintTo(const Fixed<S>& v, std::ostream* os) {
+  *os << v.ToTrimmed();
+}
+inline void PrintTo(const Date& d, std::ostream* os) { *os << FormatDate(d); }
+
+namespace storage {
+namespace {
+
+using domain::Channel;
+using domain::Contact;
+using domain::Department;
+using domain::Flag;
+using domain::InvoiceType;
+using domain::OrderLine;
+using domain::OrderStatus;
+using domain::PaymentMethod;
+using domain::PriceMode;
+using domain::Review;
+using domain::Role;
+
+std::string Describe(const Status& s) {
+  return "code " + std::to_string(static_cast<int>(s.code())) + " rule '" + s.rule() +
+         "': " + s.message();
+}
+
+#define ASSERT_OK(expr)                                  \
+  do {                                                   \
+    const ::ordo::Status _st = (expr);                   \
+    ASSERT_TRUE(_st.ok()) << Describe(_st);              \
+  } while (0)
+#define EXPECT_OK(expr)                                  \
+  do {                                                   \
+    const ::ordo::Status _st = (expr);                   \
+    EXPECT_TRUE(_st.ok()) << Describe(_st);              \
+  } while (0)
+
+template <typename T>
+T Must(Result<T> r) {
+  if (!r.ok()) {
+    ADD_FAILURE() << Describe(r.status());
+    return T{};
+  }
+  return std::move(r).value();
+}
+
+Money M(int64_t cents) { return Money::FromUnits(cents); }
+Qty Q(int64_t thousandths) { return Qty::FromUnits(thousandths); }
+Rate R(int64_t ten_thousandths) { return Rate::FromUnits(ten_thousandths); }
+
+std::vector<std::string> Backends() {
+  std::vector<std::string> out = {"sqlite"};
+  const char* pg = std::getenv("ORDO_TEST_PG_URL");
+  if (pg != nullptr && *pg != '\0') out.push_back("postgresql");
+  return out;
+}
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    rng_.seed(rd());
+    suffix_ = std::to_string(std::uniform_int_distribution<int64_t>(1, 1'000'000'000)(rng_));
+    if (sqlite()) {
+      std::string templ =
+          (std::filesystem::temp_directory_path() / "ordo-storage-XXXXXX").string();
+      ASSERT_NE(mkdtemp(templ.data()), nullptr);
+      dir_ = templ;
+      db_path_ = dir_ + "/data/ordo.db";  // data/ does not exist yet: OpenStore makes it
+      url_ = "sqlite:" + db_path_;
+    } else {
+      url_ = std::getenv("ORDO_TEST_PG_URL");
+    }
+    Open();
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  void Open() {
+    auto r = OpenStore(url_);
+    ASSERT_TRUE(r.ok()) << Describe(r.status());
+    store_ = std::move(r).value();
+  }
+  void Reopen() {
+    store_.reset();
+    Open();
+  }
+
+  bool sqlite() const { return GetParam() == "sqlite"; }
+  std::string Unique(const std::string& base) const { return base + "-" + suffix_; }
+  int64_t RandomId() { return std::uniform_int_distribution<int64_t>(1'000'000, 9'000'000)(rng_); }
+
+  // Runs f in a write (or read) transaction and hands back its value.
+  template <typename T>
+  Result<T> W(const std::function<Result<T>(Tx&)>& f) {
+    std::optional<T> out;
+    Status st = store_->Write([&](Tx& tx) -> Status {
+      auto r = f(tx);
+      if (!r.ok()) return r.TakeStatus();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return std::move(*out);
+  }
+  template <typename T>
+  Result<T> Rd(const std::function<Result<T>(Tx&)>& f) {
+    std::optional<T> out;
+    Status st = store_->Read([&](Tx& tx) -> Status {
+      auto r = f(tx);
+      if (!r.ok()) return r.TakeStatus();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return std::move(*out);
+  }
+  Status Wst(const std::function<Status(Tx&)>& f) { return store_->Write(f); }
+
+  // Raw SQL on the SQLite file, for what the interface cannot do (amounts written by
+  // later features, internals).
+  void RawExec(const std::string& sql) {
+    ASSERT_TRUE(sqlite());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    const std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << msg;
+  }
+  int64_t RawInt(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      v = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  }
+
+  // ---- fixtures ----
+
+  Customer MakeCustomer(const std::string& code) {
+    Customer c;
+    c.code = code;
+    c.name = "华东机械 " + code;
+    c.uscc = "91350100M000100Y43";
+    c.address = "上海市浦东新区 1 号";
+    c.contacts = {{"王经理", "13800000000", "wang@example.com"}, {"O'Brien \"Q\"", "", ""}};
+    c.bank_name = "工商银行";
+    c.bank_account = "6222000011112222";
+    c.credit_limit = M(5'000'000);
+    c.payment_terms = {PaymentMethod::kInstallment, 45, R(300'000)};
+    c.default_invoice_type = InvoiceType::kVatNormal;
+    c.blocked = true;
+    c.partner_id = 77;
+    c.region = "east";
+    c.created_at = 1'700'000'000'000;
+    c.updated_at = 1'700'000'000'500;
+    c.version = 1;
+    return c;
+  }
+  int64_t NewCustomer(const std::string& code, std::optional<int64_t> partner = std::nullopt) {
+    Customer c = MakeCustomer(code);
+    c.blocked = false;
+    c.partner_id = partner;
+    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  }
+  Product MakeProduct(const std::string& sku) {
+    Product p;
+    p.sku = sku;
+    p.name = "液压泵 " + sku;
+    p.spec = "HP-200 / 20MPa";
+    p.unit = "台";
+    p.list_price = M(1'234'50);
+    p.min_price = M(1'000'00);
+    p.tax_rate = R(1300);
+    p.make_to_order = true;
+    p.lead_time_days = 21;
+    p.safety_stock = Q(5'500);
+    p.active = false;
+    p.created_at = 1'700'000'000'000;
+    p.updated_at = 1'700'000'000'001;
+    return p;
+  }
+  int64_t NewProduct(const std::string& sku, Qty safety = Qty()) {
+    Product p = MakeProduct(sku);
+    p.safety_stock = safety;
+    p.active = true;
+    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }));
+  }
+  int64_t NewWarehouse(const std::string& code) {
+    Warehouse w;
+    w.code = code;
+    w.name = "仓库 " + code;
+    w.region = "north";
+    w.address = "天津";
+    w.created_at = 1'700'000'000'000;
+    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); }));
+  }
+  int64_t NewUser(const std::string& username) {
+    User u;
+    u.username = username;
+    u.display_name = username;
+    u.roles = {Role::kSalesRep};
+    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(u, "h"); }));
+  }
+
+  // An order with every field set, two lines, two flags and reviews of two rounds.
+  Order MakeOrder(int64_t customer_id, int64_t product_id, int64_t warehouse_id,
+                  const std::string& number) {
+    Order o;
+    o.number = number;
+    o.status = OrderStatus::kOnHold;
+    o.status_before_hold = OrderStatus::kConfirmed;
+    o.delivery_status = "partly_delivered";
+    o.billing_status = "partly_billed";
+    o.payment_status = "partly_paid";
+    o.channel = Channel::kEcommerce;
+    o.customer_id = customer_id;
+    o.customer_code = "C-" + number;
+    o.customer_name = "客户 " + number;
+    o.partner_id = 9;
+    o.price_mode = PriceMode::kTaxInclusive;
+    OrderLine a;
+    a.line_no = 1;
+    a.product_id = product_id;
+    a.sku = "SKU-1";
+    a.name = "泵";
+    a.spec = "A";
+    a.unit = "台";
+    a.qty = Q(2'500);
+    a.unit_price = M(99'99);
+    a.discount_rate = R(500);
+    a.tax_rate = R(1300);
+    a.net = M(210'00);
+    a.tax = M(27'30);
+    a.gross = M(237'30);
+    a.warehouse_id = warehouse_id;
+    a.make_to_order = false;
+    a.reserved_qty = Q(2'000);
+    a.backordered_qty = Q(500);
+    a.shipped_qty = Q(1'000);
+    a.delivered_qty = Q(750);
+    a.invoiced_qty = Q(500);
+    a.returned_qty = Q(1);
+    OrderLine b = a;
+    b.line_no = 2;
+    b.warehouse_id.reset();
+    b.make_to_order = true;
+    b.qty = Q(1'000);
+    o.lines = {a, b};
+    o.totals = {M(420'00), M(54'60), M(20'00), M(5'00), M(489'60)};
+    o.flags = {{"below_min_price", Department::kSales, "line 1 under min", 1},
+               {"credit_limit_exceeded", Department::kFinance, "over by 10.00", std::nullopt}};
+    Review r1{1, Department::kSales, false, "too cheap", true, false, std::nullopt, 5, "mgr", 10};
+    Review r2{1, Department::kWarehouse, true, "", false, true, DateFromYmd(2026, 12, 1), 6,
+              "wh", 11};
+    Review r3{2, Department::kFinance, true, "ok", false, false, std::nullopt, 7, "fin", 12};
+    o.reviews = {r1, r2, r3};
+    o.review_round = 2;
+    o.needs_confirmation = true;
+    o.requested_delivery_date = DateFromYmd(2026, 12, 24);
+    o.promised_date = DateFromYmd(2026, 12, 31);
+    o.ship_to = {"李四", "13900000000", "北京市海淀区", "100080"};
+    o.payment_terms = {PaymentMethod::kPrepayment, 0, R(300'000)};
+    o.invoice_type = InvoiceType::kNone;
+    o.special_requirements = "木箱包装";
+    o.notes = "备注";
+    o.external_ref = "PO-" + number;
+    o.cancel_reason = "";
+    o.hold_reason = "credit check";
+    o.confirmed_by = 3;
+    o.confirmed_at = 1'700'000'100'000;
+    o.created_by = 4;
+    o.created_at = 1'700'000'000'000;
+    o.updated_at = 1'700'000'200'000;
+    o.version = 7;
+    return o;
+  }
+  // A small order with no optional fields, for list and exposure tests.
+  Order SimpleOrder(int64_t customer_id, const std::string& number, OrderStatus status,
+                    Money gross, Millis created_at) {
+    Order o;
+    o.number = number;
+    o.status = status;
+    o.customer_id = customer_id;
+    o.customer_code = "CODE";
+    o.customer_name = "NAME";
+    o.totals.gross = gross;
+    o.created_at = created_at;
+    o.updated_at = created_at;
+    return o;
+  }
+  int64_t Insert(const Order& o) {
+    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertOrder(o); }));
+  }
+
+  std::string dir_;
+  std::string db_path_;
+  std::string url_;
+  std::string suffix_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<Store> store_;
+};
+
+void ExpectSameUser(const User& got, const User& want) {
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.username, want.username);
+  EXPECT_EQ(got.display_name, want.display_name);
+  EXPECT_EQ(got.roles, want.roles);
+  EXPECT_EQ(got.partner_id, want.partner_id);
+  EXPECT_EQ(got.active, want.active);
+  EXPECT_EQ(got.locale, want.locale);
+  EXPECT_EQ(got.created_at, want.created_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+  EXPECT_EQ(got.version, want.version);
+}
+
+void ExpectSameCustomer(const Customer& got, const Customer& want) {
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.name, want.name);
+  EXPECT_EQ(got.uscc, want.uscc);
+  EXPECT_EQ(got.address, want.address);
+  EXPECT_EQ(got.contacts, want.contacts);
+  EXPECT_EQ(got.bank_name, want.bank_name);
+  EXPECT_EQ(got.bank_account, want.bank_account);
+  EXPECT_EQ(got.credit_limit, want.credit_limit);
+  EXPECT_EQ(got.payment_terms, want.payment_terms);
+  EXPECT_EQ(got.default_invoice_type, want.default_invoice_type);
+  EXPECT_EQ(got.blocked, want.blocked);
+  EXPECT_EQ(got.partner_id, want.partner_id);
+  EXPECT_EQ(got.region, want.region);
+  EXPECT_EQ(got.created_at, want.created_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+  EXPECT_EQ(got.version, want.version);
+}
+
+void ExpectSameProduct(const Product& got, const Product& want) {
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.sku, want.sku);
+  EXPECT_EQ(got.name, want.name);
+  EXPECT_EQ(got.spec, want.spec);
+  EXPECT_EQ(got.unit, want.unit);
+  EXPECT_EQ(got.list_price, want.list_price);
+  EXPECT_EQ(got.min_price, want.min_price);
+  EXPECT_EQ(got.tax_rate, want.tax_rate);
+  EXPECT_EQ(got.make_to_order, want.make_to_order);
+  EXPECT_EQ(got.lead_time_days, want.lead_time_days);
+  EXPECT_EQ(got.safety_stock, want.safety_stock);
+  EXPECT_EQ(got.active, want.active);
+  EXPECT_EQ(got.created_at, want.created_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+  EXPECT_EQ(got.version, want.version);
+}
+
+void ExpectSameHeader(const Order& got, const Order& want) {
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.number, want.number);
+  EXPECT_EQ(got.status, want.status);
+  EXPECT_EQ(got.status_before_hold, want.status_before_hold);
+  EXPECT_EQ(got.delivery_status, want.delivery_status);
+  EXPECT_EQ(got.billing_status, want.billing_status);
+  EXPECT_EQ(got.payment_status, want.payment_status);
+  EXPECT_EQ(got.channel, want.channel);
+  EXPECT_EQ(got.customer_id, want.customer_id);
+  EXPECT_EQ(got.customer_code, want.customer_code);
+  EXPECT_EQ(got.customer_name, want.customer_name);
+  EXPECT_EQ(got.partner_id, want.partner_id);
+  EXPECT_EQ(got.price_mode, want.price_mode);
+  EXPECT_EQ(got.totals.net, want.totals.net);
+  EXPECT_EQ(got.totals.tax, want.totals.tax);
+  EXPECT_EQ(got.totals.freight, want.totals.freight);
+  EXPECT_EQ(got.totals.discount, want.totals.discount);
+  EXPECT_EQ(got.totals.gross, want.totals.gross);
+  EXPECT_EQ(got.review_round, want.review_round);
+  EXPECT_EQ(got.needs_confirmation, want.needs_confirmation);
+  EXPECT_EQ(got.requested_delivery_date, want.requested_delivery_date);
+  EXPECT_EQ(got.promised_date, want.promised_date);
+  EXPECT_EQ(got.ship_to.name, want.ship_to.name);
+  EXPECT_EQ(got.ship_to.phone, want.ship_to.phone);
+  EXPECT_EQ(got.ship_to.address, want.ship_to.address);
+  EXPECT_EQ(got.ship_to.postcode, want.ship_to.postcode);
+  EXPECT_EQ(got.payment_terms, want.payment_terms);
+  EXPECT_EQ(got.invoice_type, want.invoice_type);
+  EXPECT_EQ(got.special_requirements, want.special_requirements);
+  EXPECT_EQ(got.notes, want.notes);
+  EXPECT_EQ(got.external_ref, want.external_ref);
+  EXPECT_EQ(got.cancel_reason, want.cancel_reason);
+  EXPECT_EQ(got.hold_reason, want.hold_reason);
+  EXPECT_EQ(got.confirmed_by, want.confirmed_by);
+  EXPECT_EQ(got.confirmed_at, want.confirmed_at);
+  EXPECT_EQ(got.created_by, want.created_by);
+  EXPECT_EQ(got.created_at, want.created_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+  EXPECT_EQ(got.version, want.version);
+}
+
+void ExpectSameOrder(const Order& got, const Order& want) {
+  ExpectSameHeader(got, want);
+  ASSERT_EQ(got.lines.size(), want.lines.size());
+  for (size_t i = 0; i < got.lines.size(); ++i) {
+    SCOPED_TRACE("line " + std::to_string(i));
+    const OrderLine& g = got.lines[i];
+    const OrderLine& w = want.lines[i];
+    EXPECT_EQ(g.line_no, w.line_no);
+    EXPECT_EQ(g.product_id, w.product_id);
+    EXPECT_EQ(g.sku, w.sku);
+    EXPECT_EQ(g.name, w.name);
+    EXPECT_EQ(g.spec, w.spec);
+    EXPECT_EQ(g.unit, w.unit);
+    EXPECT_EQ(g.qty, w.qty);
+    EXPECT_EQ(g.unit_price, w.unit_price);
+    EXPECT_EQ(g.discount_rate, w.discount_rate);
+    EXPECT_EQ(g.tax_rate, w.tax_rate);
+    EXPECT_EQ(g.net, w.net);
+    EXPECT_EQ(g.tax, w.tax);
+    EXPECT_EQ(g.gross, w.gross);
+    EXPECT_EQ(g.warehouse_id, w.warehouse_id);
+    EXPECT_EQ(g.make_to_order, w.make_to_order);
+    EXPECT_EQ(g.reserved_qty, w.reserved_qty);
+    EXPECT_EQ(g.backordered_qty, w.backordered_qty);
+    EXPECT_EQ(g.shipped_qty, w.shipped_qty);
+    EXPECT_EQ(g.delivered_qty, w.delivered_qty);
+    EXPECT_EQ(g.invoiced_qty, w.invoiced_qty);
+    EXPECT_EQ(g.returned_qty, w.returned_qty);
+  }
+  ASSERT_EQ(got.flags.size(), want.flags.size());
+  for (size_t i = 0; i < got.flags.size(); ++i) {
+    EXPECT_EQ(got.flags[i].code, want.flags[i].code);
+    EXPECT_EQ(got.flags[i].department, want.flags[i].department);
+    EXPECT_EQ(got.flags[i].message, want.flags[i].message);
+    EXPECT_EQ(got.flags[i].line_no, want.flags[i].line_no);
+  }
+  ASSERT_EQ(got.reviews.size(), want.reviews.size());
+  for (size_t i = 0; i < got.reviews.size(); ++i) {
+    SCOPED_TRACE("review " + std::to_string(i));
+    const Review& g = got.reviews[i];
+    const Review& w = want.reviews[i];
+    EXPECT_EQ(g.round, w.round);
+    EXPECT_EQ(g.department, w.department);
+    EXPECT_EQ(g.approved, w.approved);
+    EXPECT_EQ(g.comment, w.comment);
+    EXPECT_EQ(g.override_price, w.override_price);
+    EXPECT_EQ(g.override_credit, w.override_credit);
+    EXPECT_EQ(g.restock_date, w.restock_date);
+    EXPECT_EQ(g.reviewer_id, w.reviewer_id);
+    EXPECT_EQ(g.reviewer, w.reviewer);
+    EXPECT_EQ(g.created_at, w.created_at);
+  }
+}
+
+// ---- opening ----
+
+TEST(OpenStore, RejectsUnknownUrls) {
+  EXPECT_EQ(OpenStore("mysql://localhost/ordo").status().code(), Code::kValidationFailed);
+  EXPECT_EQ(OpenStore("").status().code(), Code::kValidationFailed);
+  EXPECT_EQ(OpenStore("sqlite:").status().code(), Code::kValidationFailed);
+}
+
+TEST(OpenStore, PostgresqlIsNotBuiltYet) {
+  auto r = OpenStore("postgresql://localhost/ordo");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_EQ(r.status().message(), "PostgreSQL support is not built yet");
+}
+
+TEST_P(StoreContract, KindAndPing) {
+  EXPECT_EQ(store_->Kind(), GetParam());
+  EXPECT_OK(store_->Ping());
+}
+
+// ---- users and sessions ----
+
+TEST_P(StoreContract, UserRoundTripsEveryField) {
+  User u;
+  u.username = Unique("alice");
+  u.display_name = "Alice 爱丽丝";
+  u.roles = {Role::kSalesRep, Role::kAdmin, Role::kPartner};
+  u.partner_id = 42;
+  u.active = false;
+  u.locale = "en-US";
+  u.created_at = 1000;
+  u.updated_at = 2000;
+  u.version = 3;
+  u.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(u, "argon2-hash"); }));
+  ASSERT_GT(u.id, 0);
+
+  auto by_id = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(u.id); }));
+  ExpectSameUser(by_id.user, u);
+  EXPECT_EQ(by_id.password_hash, "argon2-hash");
+  auto by_name = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUserByUsername(u.username); }));
+  ExpectSameUser(by_name.user, u);
+
+  // Every role survives, in the order given.
+  User all;
+  all.username = Unique("all-roles");
+  all.roles.assign(std::begin(domain::kAllRoles), std::end(domain::kAllRoles));
+  std::reverse(all.roles.begin(), all.roles.end());
+  all.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(all, "h"); }));
+  EXPECT_EQ(Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(all.id); })).user.roles,
+            all.roles);
+
+  EXPECT_EQ(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(u.id + 1'000'000); }).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(Rd<UserRecord>([&](Tx& tx) { return tx.GetUserByUsername(Unique("nobody")); })
+                .status()
+                .code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreContract, UsernameIsUnique) {
+  NewUser(Unique("bob"));
+  User again;
+  again.username = Unique("bob");
+  auto r = W<int64_t>([&](Tx& tx) { return tx.InsertUser(again, "h"); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kConflict);
+  EXPECT_EQ(r.status().message(), "username already exists");
+}
+
+TEST_P(StoreContract, UpdateUserChecksVersionAndKeepsOrReplacesThePassword) {
+  const int64_t id = NewUser(Unique("carol"));
+  const int64_t other = NewUser(Unique("dave"));
+  User u = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); })).user;
+  u.display_name = "Carol C.";
+  u.roles = {Role::kFinance, Role::kAuditor};
+  u.partner_id = std::nullopt;
+  u.active = false;
+  u.locale = "en-US";
+  u.updated_at = 5000;
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateUser(u, 1, ""); }));
+  auto rec = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); }));
+  u.version = 2;
+  ExpectSameUser(rec.user, u);
+  EXPECT_EQ(rec.password_hash, "h");  // an empty hash keeps the stored one
+
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateUser(u, 2, "new-hash"); }));
+  rec = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); }));
+  EXPECT_EQ(rec.password_hash, "new-hash");
+  EXPECT_EQ(rec.user.version, 3);
+
+  Status stale = Wst([&](Tx& tx) { return tx.UpdateUser(u, 2, ""); });
+  EXPECT_EQ(stale.code(), Code::kConflict);
+  EXPECT_EQ(stale.message(), "stale version");
+
+  User missing = u;
+  missing.id = id + 1'000'000;
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateUser(missing, 1, ""); }).code(), Code::kNotFound);
+
+  User clash = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(other); })).user;
+  clash.username = Unique("carol");
+  Status dup = Wst([&](Tx& tx) { return tx.UpdateUser(clash, 1, ""); });
+  EXPECT_EQ(dup.code(), Code::kConflict);
+  EXPECT_EQ(dup.message(), "username already exists");
+}
+
+TEST_P(StoreContract, ListUsersPagesThroughEveryone) {
+  const int64_t before = Must(Rd<int64_t>([&](Tx& tx) { return tx.CountUsers(); }));
+  std::set<int64_t> mine;
+  for (int i = 0; i < 5; ++i) mine.insert(NewUser(Unique("list" + std::to_string(i))));
+  EXPECT_EQ(Must(Rd<int64_t>([&](Tx& tx) { return tx.CountUsers(); })), before + 5);
+
+  std::set<int64_t> seen;
+  for (int page = 1;; ++page) {
+    auto p = Must(Rd<Page<User>>([&](Tx& tx) { return tx.ListUsers({page, 2}); }));
+    EXPECT_EQ(p.total, before + 5);
+    if (p.items.empty()) break;
+    EXPECT_LE(p.items.size(), 2u);
+    for (const auto& u : p.items) {
+      EXPECT_TRUE(seen.insert(u.id).second) << "user " << u.id << " on two pages";
+      if (mine.count(u.id)) {
+        EXPECT_EQ(u.roles, std::vector<Role>{Role::kSalesRep});
+      }
+    }
+    ASSERT_LT(page, 100000);
+  }
+  for (int64_t id : mine) EXPECT_TRUE(seen.count(id));
+}
+
+TEST_P(StoreContract, SessionsExpireAndCanBeDeleted) {
+  const int64_t id = NewUser(Unique("erin"));
+  const int64_t other = NewUser(Unique("frank"));
+  const std::string t1 = Unique("token1"), t2 = Unique("token2"), t3 = Unique("token3");
+  ASSERT_OK(Wst([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.InsertSession(t1, id, 1000, 2000));
+    RETURN_IF_ERROR(tx.InsertSession(t2, id, 1000, 9000));
+    return tx.InsertSession(t3, other, 1000, 9000);
+  }));
+  auto session = [&](const std::string& t, Millis now) {
+    return Rd<UserRecord>([&](Tx& tx) { return tx.GetSessionUser(t, now); });
+  };
+  auto rec = session(t1, 1999);
+  ASSERT_TRUE(rec.ok()) << Describe(rec.status());
+  EXPECT_EQ(rec->user.id, id);
+  EXPECT_EQ(rec->user.roles, std::vector<Role>{Role::kSalesRep});
+  EXPECT_EQ(session(t1, 2000).status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(session(Unique("unknown"), 1500).status().code(), Code::kUnauthenticated);
+
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSession(t2); }));
+  EXPECT_EQ(session(t2, 1500).status().code(), Code::kUnauthenticated);
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.InsertSession(t2, id, 1500, 9000); }));
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id); }));
+  EXPECT_EQ(session(t2, 1600).status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(session(t3, 1600).ok());  // another user's session stays
+}
+
+// ---- customers, products, warehouses ----
+
+TEST_P(StoreContract, CustomerRoundTripsEveryField) {
+  Customer c = MakeCustomer(Unique("C"));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+
+  // The other end of every optional and enum.
+  Customer d = MakeCustomer(Unique("D"));
+  d.contacts.clear();
+  d.credit_limit.reset();
+  d.partner_id.reset();
+  d.blocked = false;
+  d.uscc = "";
+  for (auto method : {PaymentMethod::kPrepayment, PaymentMethod::kCashOnDelivery,
+                      PaymentMethod::kNet}) {
+    for (auto invoice : {InvoiceType::kVatSpecial, InvoiceType::kNone}) {
+      d.code = Unique("D" + std::to_string(static_cast<int>(method)) +
+                      std::to_string(static_cast<int>(invoice)));
+      d.payment_terms = {method, 0, Rate()};
+      d.default_invoice_type = invoice;
+      d.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(d); }));
+      ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(d.id); })), d);
+    }
+  }
+  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id + 1'000'000); })
+                .status()
+                .code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreContract, CustomerCodeIsUniqueAndUpdatesAreVersioned) {
+  Customer c = MakeCustomer(Unique("E"));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); });
+  EXPECT_EQ(dup.status().code(), Code::kConflict);
+  EXPECT_EQ(dup.status().message(), "code already exists");
+
+  c.name = "新名字";
+  c.credit_limit.reset();
+  c.contacts = {{"n", "p", "e"}};
+  c.updated_at += 10;
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateCustomer(c, 1); }));
+  c.version = 2;
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+
+  Status stale = Wst([&](Tx& tx) { return tx.UpdateCustomer(c, 1); });
+  EXPECT_EQ(stale.code(), Code::kConflict);
+  EXPECT_EQ(stale.message(), "stale version");
+  Customer missing = c;
+  missing.id += 1'000'000;
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateCustomer(missing, 1); }).code(), Code::kNotFound);
+
+  Customer other = MakeCustomer(Unique("F"));
+  other.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(other); }));
+  other.code = c.code;
+  Status clash = Wst([&](Tx& tx) { return tx.UpdateCustomer(other, 1); });
+  EXPECT_EQ(clash.code(), Code::kConflict);
+  EXPECT_EQ(clash.message(), "code already exists");
+}
+
+TEST_P(StoreContract, ListCustomersFilters) {
+  const int64_t partner = RandomId();
+  Customer base = MakeCustomer("");
+  base.partner_id = partner;
+  std::vector<int64_t> ids;
+  for (const auto& [code, name, blocked] :
+       std::vector<std::tuple<std::string, std::string, bool>>{
+           {Unique("ACME"), "Acme 100% Steel", false},
+           {Unique("BOLT"), "Bolt_Works", true},
+           {Unique("CRANE"), "Crane Co", false}}) {
+    Customer c = base;
+    c.code = code;
+    c.name = name;
+    c.blocked = blocked;
+    ids.push_back(Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); })));
+  }
+  auto list = [&](CustomerFilter f) {
+    f.partner_id = partner;
+    return Must(Rd<Page<Customer>>([&](Tx& tx) { return tx.ListCustomers(f); }));
+  };
+  auto all = list({});
+  EXPECT_EQ(all.total, 3);
+  ASSERT_EQ(all.items.size(), 3u);
+  EXPECT_EQ(all.items[0].id, ids[0]);
+  EXPECT_EQ(all.items[0].contacts, base.contacts);
+
+  EXPECT_EQ(list({.q = "bolt"}).total, 1);       // code, any case
+  EXPECT_EQ(list({.q = "crane co"}).total, 1);   // name
+  EXPECT_EQ(list({.q = "100%"}).total, 1);       // % is literal
+  EXPECT_EQ(list({.q = "t_w"}).total, 1);        // _ is literal
+  EXPECT_EQ(list({.q = "l_w"}).total, 0);
+  EXPECT_EQ(list({.blocked = true}).total, 1);
+  EXPECT_EQ(list({.blocked = false}).total, 2);
+  auto page2 = list({.page = {2, 2}});
+  EXPECT_EQ(page2.total, 3);
+  ASSERT_EQ(page2.items.size(), 1u);
+  EXPECT_EQ(page2.items[0].id, ids[2]);
+}
+
+TEST_P(StoreContract, ProductRoundTripUniquenessAndVersions) {
+  Product p = MakeProduct(Unique("SKU"));
+  p.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }));
+  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.GetProduct(p.id); })), p);
+
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); });
+  EXPECT_EQ(dup.status().code(), Code::kConflict);
+  EXPECT_EQ(dup.status().message(), "sku already exists");
+
+  p.list_price = M(2'000'00);
+  p.active = true;
+  p.make_to_order = false;
+  p.updated_at += 1;
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateProduct(p, 1); }));
+  p.version = 2;
+  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.GetProduct(p.id); })), p);
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateProduct(p, 1); }).message(), "stale version");
+  Product missing = p;
+  missing.id += 1'000'000;
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateProduct(missing, 2); }).code(), Code::kNotFound);
+  EXPECT_EQ(Rd<Product>([&](Tx& tx) { return tx.GetProduct(missing.id); }).status().code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreContract, ListProductsFilters) {
+  const std::string tag = Unique("zq");
+  for (const auto& [sku, spec, active] : std::vector<std::tuple<std::string, std::string, bool>>{
+           {tag + "-A", "red", true}, {tag + "-B", "blue", false}, {tag + "-C", "red", true}}) {
+    Product p = MakeProduct(sku);
+    p.spec = spec + " " + tag;
+    p.active = active;
+    ASSERT_TRUE(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }).ok());
+  }
+  auto list = [&](ProductFilter f) {
+    return Must(Rd<Page<Product>>([&](Tx& tx) { return tx.ListProducts(f); }));
+  };
+  EXPECT_EQ(list({.q = tag}).total, 3);
+  EXPECT_EQ(list({.q = tag + "-b"}).total, 1);
+  EXPECT_EQ(list({.q = "red " + tag}).total, 2);  // spec
+  EXPECT_EQ(list({.q = tag, .active = true}).total, 2);
+  EXPECT_EQ(list({.q = tag, .active = false}).total, 1);
+  auto page = list({.q = tag, .page = {1, 2}});
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].sku, tag + "-A");
+}
+
+TEST_P(StoreContract, Warehouses) {
+  const auto before = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.ListWarehouses({}); }));
+  Warehouse w;
+  w.code = Unique("WH");
+  w.name = "上海仓";
+  w.region = "east";
+  w.address = "浦东";
+  w.active = false;
+  w.created_at = 123;
+  w.version = 4;
+  w.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); }));
+  auto got = Must(Rd<Warehouse>([&](Tx& tx) { return tx.GetWarehouse(w.id); }));
+  EXPECT_EQ(got.id, w.id);
+  EXPECT_EQ(got.code, w.code);
+  EXPECT_EQ(got.name, w.name);
+  EXPECT_EQ(got.region, w.region);
+  EXPECT_EQ(got.address, w.address);
+  EXPECT_EQ(got.active, w.active);
+  EXPECT_EQ(got.created_at, w.created_at);
+  EXPECT_EQ(got.version, w.version);
+
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); });
+  EXPECT_EQ(dup.status().message(), "code already exists");
+  EXPECT_EQ(Rd<Warehouse>([&](Tx& tx) { return tx.GetWarehouse(w.id + 1'000'000); })
+                .status()
+                .code(),
+            Code::kNotFound);
+  const auto after = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.ListWarehouses({}); }));
+  EXPECT_EQ(after.total, before.total + 1);
+  auto last = Must(Rd<Page<Warehouse>>(
+      [&](Tx& tx) { return tx.ListWarehouses({static_cast<int>(after.total), 1}); }));
+  ASSERT_EQ(last.items.size(), 1u);
+  EXPECT_EQ(last.items[0].id, w.id);  // oldest first, the new one last
+}
+
+// ---- stock ----
+
+TEST_P(StoreContract, AdjustOnHandNeverGoesBelowReservedOrZero) {
+  const int64_t p = NewProduct(Unique("P"), Q(3'000));
+  const int64_t w = NewWarehouse(Unique("W"));
+  auto adjust = [&](Qty d) {
+    return W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p, w, d); });
+  };
+  // No row yet: a negative delta is refused and creates nothing.
+  auto neg = adjust(Q(-1));
+  EXPECT_EQ(neg.status().code(), Code::kBusinessRule);
+  EXPECT_EQ(neg.status().rule(), "insufficient_stock");
+  EXPECT_TRUE(Must(Rd<std::vector<StockRow>>([&](Tx& tx) { return tx.StockOfProduct(p); }))
+                  .empty());
+
+  auto row = Must(adjust(Q(10'000)));
+  EXPECT_EQ(row.product_id, p);
+  EXPECT_EQ(row.warehouse_id, w);
+  EXPECT_EQ(row.on_hand, Q(10'000));
+  EXPECT_EQ(row.reserved, Qty());
+  EXPECT_EQ(row.safety_stock, Q(3'000));
+  const int64_t v1 = row.version;
+
+  row = Must(adjust(Q(-4'000)));
+  EXPECT_EQ(row.on_hand, Q(6'000));
+  EXPECT_GT(row.version, v1);
+
+  EXPECT_EQ(Must(W<Qty>([&](Tx& tx) { return tx.Reserve(p, w, Q(4'000)); })), Q(4'000));
+  auto below = adjust(Q(-2'001));  // 3.999 < 4 reserved
+  EXPECT_EQ(below.status().rule(), "insufficient_stock");
+  row = Must(adjust(Q(-2'000)));  // exactly the reserved quantity is fine
+  EXPECT_EQ(row.on_hand, Q(4'000));
+  EXPECT_EQ(row.reserved, Q(4'000));
+  EXPECT_EQ(row.available(), Qty());
+
+  EXPECT_EQ(W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p + 1'000'000, w, Q(1)); })
+                .status()
+                .code(),
+            Code::kNotFound);
+  EXPECT_EQ(W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p, w + 1'000'000, Q(1)); })
+                .status()
+                .code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreContract, ReserveTakesWhatIsAvailableAndReleaseStopsAtZero) {
+  const int64_t p = NewProduct(Unique("P"));
+  const int64_t w = NewWarehouse(Unique("W"));
+  auto reserve = [&](Qty want) {
+    return Must(W<Qty>([&](Tx& tx) { return tx.Reserve(p, w, want); }));
+  };
+  auto stock = [&] {
+    auto rows = Must(Rd<std::vector<StockRow>>([&](Tx& tx) { return tx.StockOfProduct(p); }));
+    return rows.empty() ? StockRow{} : rows[0];
+  };
+  EXPECT_EQ(reserve(Q(1'000)), Qty());  // no row
+  ASSERT_TRUE(W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p, w, Q(10'000)); }).ok());
+  int64_t version = stock().version;
+
+  EXPECT_EQ(reserve(Q(4'000)), Q(4'000));
+  EXPECT_GT(stock().version, version);
+  version = stock().version;
+  EXPECT_EQ(reserve(Q(10'000)), Q(6'000));  // partial: what was left
+  EXPECT_EQ(reserve(Q(1)), Qty());           // nothing left
+  EXPECT_EQ(stock().version, version + 1);   // the empty reserve changed nothing
+  EXPECT_EQ(stock().reserved, Q(10'000));
+
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.Release(p, w, Q(3'000)); }));
+  EXPECT_EQ(stock().reserved, Q(7'000));
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.Release(p, w, Q(100'000)); }));
+  EXPECT_EQ(stock().reserved, Qty());
+  EXPECT_EQ(stock().on_hand, Q(10'000));
+  EXPECT_OK(Wst([&](Tx& tx) { return tx.Release(p, w, Qty()); }));
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.Release(p, w + 1'000'000, Q(1)); }).code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreContract, ListStockFilters) {
+  const int64_t p1 = NewProduct(Unique("P1"), Q(5'000));
+  const int64_t p2 = NewProduct(Unique("P2"), Q(1'000));
+  const int64_t w1 = NewWarehouse(Unique("W1"));
+  const int64_t w2 = NewWarehouse(Unique("W2"));
+  ASSERT_OK(Wst([&](Tx& tx) -> Status {
+    for (auto [p, w, q] : {std::tuple{p1, w2, 8'000}, std::tuple{p1, w1, 4'000},
+                           std::tuple{p2, w1, 2'000}}) {
+      auto r = tx.AdjustOnHand(p, w, Q(q));
+      if (!r.ok()) return r.TakeStatus();
+    }
+    auto r = tx.Reserve(p1, w2, Q(4'000));  // available 4 < safety 5
+    return r.ok() ? Status::Ok() : r.TakeStatus();
+  }));
+  auto of_p1 = Must(Rd<std::vector<StockRow>>([&](Tx& tx) { return tx.StockOfProduct(p1); }));
+  ASSERT_EQ(of_p1.size(), 2u);
+  EXPECT_EQ(of_p1[0].warehouse_id, w1);  // by warehouse
+  EXPECT_EQ(of_p1[1].warehouse_id, w2);
+  EXPECT_EQ(of_p1[1].reserved, Q(4'000));
+
+  auto list = [&](StockFilter f) {
+    return Must(Rd<Page<StockRow>>([&](Tx& tx) { return tx.ListStock(f); }));
+  };
+  EXPECT_EQ(list({.product_id = p1}).total, 2);
+  EXPECT_EQ(list({.warehouse_id = w1}).total, 2);
+  EXPECT_EQ(list({.product_id = p1, .warehouse_id = w1}).total, 1);
+  auto low = list({.product_id = p1, .below_safety_only = true});
+  ASSERT_EQ(low.total, 2);  // 4 − 0 < 5 and 8 − 4 < 5
+  auto low_w1 = list({.warehouse_id = w1, .below_safety_only = true});
+  ASSERT_EQ(low_w1.items.size(), 1u);
+  EXPECT_EQ(low_w1.items[0].product_id, p1);
+  EXPECT_EQ(low_w1.items[0].safety_stock, Q(5'000));
+  auto paged = list({.warehouse_id = w1, .page = {2, 1}});
+  EXPECT_EQ(paged.total, 2);
+  ASSERT_EQ(paged.items.size(), 1u);
+  EXPECT_EQ(paged.items[0].product_id, p2);
+}
+
+TEST_P(StoreContract, MovementsNewestFirstWithFilters) {
+  const int64_t p = NewProduct(Unique("P"));
+  const int64_t w1 = NewWarehouse(Unique("W1"));
+  const int64_t w2 = NewWarehouse(Unique("W2"));
+  const int64_t c = NewCustomer(Unique("C"));
+  const int64_t order = Insert(SimpleOrder(c, Unique("SO"), OrderStatus::kDraft, M(1), 1));
+  ASSERT_OK(Wst([&](Tx& tx) -> Status {
+    StockMovement m;
+    m.product_id = p;
+    m.warehouse_id = w1;
+    m.kind = "adjustment";
+    m.qty_delta = Q(10'000);
+    m.reason = "count";
+    m.user_id = 3;
+    m.created_at = 100;
+    RETURN_IF_ERROR(tx.InsertMovement(m));
+    m.kind = "reserve";
+    m.qty_delta = Q(2'500);
+    m.order_id = order;
+    m.created_at = 200;
+    RETURN_IF_ERROR(tx.InsertMovement(m));
+    m.warehouse_id = w2;
+    m.kind = "release";
+    m.qty_delta = Q(-2'500);
+    m.created_at = 300;
+    return tx.InsertMovement(m);
+  }));
+  auto list = [&](MovementFilter f) {
+    return Must(Rd<Page<StockMovement>>([&](Tx& tx) { return tx.ListMovements(f); }));
+  };
+  auto all = list({.product_id = p});
+  EXPECT_EQ(all.total, 3);
+  ASSERT_EQ(all.items.size(), 3u);
+  EXPECT_EQ(all.items[0].kind, "release");
+  EXPECT_EQ(all.items[0].qty_delta, Q(-2'500));
+  EXPECT_EQ(all.items[2].kind, "adjustment");
+  EXPECT_EQ(all.items[2].order_id, std::nullopt);
+  EXPECT_EQ(all.items[2].reason, "count");
+  EXPECT_EQ(all.items[2].user_id, 3);
+  EXPECT_EQ(all.items[2].created_at, 100);
+  EXPECT_GT(all.items[0].id, all.items[1].id);
+  EXPECT_EQ(list({.order_id = order}).total, 2);
+  EXPECT_EQ(list({.product_id = p, .warehouse_id = w1}).total, 2);
+  auto page = list({.product_id = p, .page = {2, 2}});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].kind, "adjustment");
+}
+
+// ---- order serials ----
+
+TEST_P(StoreContract, SerialsIncreasePerDateAndStartAtOnePerDate) {
+  const Date d{static_cast<int32_t>(std::uniform_int_distribution<int>(30'000, 2'900'000)(rng_))};
+  const Date next{d.days + 1};
+  auto serial = [&](Date date) {
+    return Must(W<int64_t>([&](Tx& tx) { return tx.NextOrderSerial(date); }));
+  };
+  EXPECT_EQ(serial(d), 1);
+  EXPECT_EQ(serial(d), 2);
+  EXPECT_EQ(serial(next), 1);
+  EXPECT_EQ(serial(d), 3);
+  // Within one transaction, too.
+  EXPECT_EQ(Must(W<int64_t>([&](Tx& tx) -> Result<int64_t> {
+              auto a = tx.NextOrderSerial(next);
+              if (!a.ok()) return a;
+              return tx.NextOrderSerial(next);
+            })),
+            3);
+}
+
+// ---- orders ----
+
+TEST_P(StoreContract, OrderRoundTripsEveryField) {
+  const int64_t c = NewCustomer(Unique("C"));
+  const int64_t p = NewProduct(Unique("P"));
+  const int64_t w = NewWarehouse(Unique("W"));
+  Order o = MakeOrder(c, p, w, Unique("SO"));
+  o.id = Insert(o);
+  ASSERT_GT(o.id, 0);
+  // Reviews come back by round, then in the order they were written.
+  Order want = o;
+  ExpectSameOrder(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id); })), want);
+
+  // The other end of every optional.
+  Order bare = SimpleOrder(c, Unique("SO-bare"), OrderStatus::kDraft, M(0), 5);
+  bare.id = Insert(bare);
+  ExpectSameOrder(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(bare.id); })), bare);
+
+  EXPECT_EQ(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id + 1'000'000); }).status().code(),
+            Code::kNotFound);
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertOrder(o); });
+  EXPECT_EQ(dup.status().code(), Code::kConflict);
+  EXPECT_EQ(dup.status().message(), "number already exists");
+}
+
+TEST_P(StoreContract, EveryEnumValueRoundTrips) {
+  const int64_t c = NewCustomer(Unique("C"));
+  const OrderStatus statuses[] = {
+      OrderStatus::kDraft,     OrderStatus::kPendingReview, OrderStatus::kRejected,
+      OrderStatus::kApproved,  OrderStatus::kConfirmed,     OrderStatus::kInProgress,
+      OrderStatus::kCompleted, OrderStatus::kClosed,        OrderStatus::kCancelled,
+      OrderStatus::kOnHold};
+  const Channel channels[] = {Channel::kPhone, Channel::kEmail,     Channel::kVisit,
+                              Channel::kWeb,   Channel::kEcommerce, Channel::kPartner};
+  const PaymentMethod methods[] = {PaymentMethod::kPrepayment, PaymentMethod::kCashOnDelivery,
+                                   PaymentMethod::kNet, PaymentMethod::kInstallment};
+  const InvoiceType invoices[] = {InvoiceType::kVatSpecial, InvoiceType::kVatNormal,
+                                  InvoiceType::kNone};
+  for (int i = 0; i < 10; ++i) {
+    Order o = SimpleOrder(c, Unique("SO" + std::to_string(i)), statuses[i], M(i), i);
+    o.status_before_hold = statuses[(i + 3) % 10];
+    o.channel = channels[i % 6];
+    o.price_mode = i % 2 ? PriceMode::kTaxInclusive : PriceMode::kTaxExclusive;
+    o.payment_terms.method = methods[i % 4];
+    o.invoice_type = invoices[i % 3];
+    o.flags = {{"f", domain::kAllDepartments[i % 3], "", std::nullopt}};
+    o.reviews = {{1, domain::kAllDepartments[(i + 1) % 3], true}};
+    o.id = Insert(o);
+    ExpectSameOrder(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id); })), o);
+  }
+}
+
+TEST_P(StoreContract, UpdateOrderReplacesEverythingAndChecksTheVersion) {
+  const int64_t c = NewCustomer(Unique("C"));
+  const int64_t c2 = NewCustomer(Unique("C2"));
+  const int64_t p = NewProduct(Unique("P"));
+  const int64_t w = NewWarehouse(Unique("W"));
+  Order o = MakeOrder(c, p, w, Unique("SO"));
+  o.version = 1;
+  o.id = Insert(o);
+
+  o.status = OrderStatus::kPendingReview;
+  o.status_before_hold.reset();
+  o.customer_id = c2;
+  o.lines.erase(o.lines.begin());
+  o.lines[0].qty = Q(9'000);
+  OrderLine extra = o.lines[0];
+  extra.line_no = 3;
+  extra.warehouse_id = w;
+  o.lines.push_back(extra);
+  o.flags.clear();
+  o.reviews.push_back({3, Department::kSales, true, "again", false, false, std::nullopt, 8, "x",
+                       13});
+  o.requested_delivery_date.reset();
+  o.confirmed_by.reset();
+  o.confirmed_at.reset();
+  o.hold_reason.clear();
+  o.version = 2;
+  o.updated_at += 1;
+  const Millis created_at = o.created_at;
+  o.created_at = 1;  // an update never changes when or by whom the order was created
+  o.created_by = 99;
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateOrder(o, 1); }));
+  o.created_at = created_at;
+  o.created_by = 4;
+  ExpectSameOrder(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id); })), o);
+
+  Status stale = Wst([&](Tx& tx) { return tx.UpdateOrder(o, 1); });
+  EXPECT_EQ(stale.code(), Code::kConflict);
+  EXPECT_EQ(stale.message(), "stale version");
+  Order missing = o;
+  missing.id += 1'000'000;
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateOrder(missing, 2); }).code(), Code::kNotFound);
+  // A failed update leaves the stored order alone.
+  EXPECT_EQ(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id); })).version, 2);
+}
+
+TEST_P(StoreContract, ReviewsComeBackByRoundThenInWrittenOrder) {
+  const int64_t c = NewCustomer(Unique("C"));
+  Order o = SimpleOrder(c, Unique("SO"), OrderStatus::kPendingReview, M(1), 1);
+  o.reviews = {{2, Department::kSales, true, "r2"},
+               {1, Department::kWarehouse, true, "r1-first"},
+               {1, Department::kSales, false, "r1-second"}};
+  o.id = Insert(o);
+  auto got = Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(o.id); }));
+  ASSERT_EQ(got.reviews.size(), 3u);
+  EXPECT_EQ(got.reviews[0].comment, "r1-first");
+  EXPECT_EQ(got.reviews[1].comment, "r1-second");
+  EXPECT_EQ(got.reviews[2].comment, "r2");
+}
+
+class ListOrdersTest : public StoreContract {
+ protected:
+  void SetUp() override {
+    StoreContract::SetUp();
+    if (HasFatalFailure()) return;
+    customer_ = NewCustomer(Unique("LIST"));
+    other_ = NewCustomer(Unique("OTHER"));
+    // number, status, gross, created_at, channel, partner, created_by, name, code, ref
+    struct Row {
+      const char* number;
+      OrderStatus status;
+      int64_t gross;
+      Millis created_at;
+      Channel channel;
+      std::optional<int64_t> partner;
+      int64_t created_by;
+      const char* name;
+      const char* code;
+      const char* ref;
+    };
+    const Row rows[] = {
+        {"SO20261101001", OrderStatus::kDraft, 500, 1000, Channel::kPhone, std::nullopt, 1,
+         "华东机械", "HD01", "PO-50%off"},
+        {"SO20261101002", OrderStatus::kPendingReview, 300, 2000, Channel::kWeb, 7, 2, "Acme",
+         "AC02", "PO-50xoff"},
+        {"SO20261102001", OrderStatus::kApproved, 900, 2000, Channel::kPartner, 7, 1, "Bolt_Co",
+         "BC03", ""},
+        {"SO20261102002", OrderStatus::kPendingReview, 100, 3000, Channel::kPhone, 8, 2,
+         "BoltXCo", "BX04", "ref_1"},
+        {"SO20261103001", OrderStatus::kCancelled, 700, 4000, Channel::kEmail, std::nullopt, 1,
+         "Crane", "CR05", "REF-ABC"},
+    };
+    for (const Row& r : rows) {
+      Order o = SimpleOrder(customer_, Unique(r.number), r.status, M(r.gross), r.created_at);
+      o.channel = r.channel;
+      o.partner_id = r.partner;
+      o.created_by = r.created_by;
+      o.customer_name = r.name;
+      o.customer_code = r.code;
+      o.external_ref = r.ref;
+      o.lines = {OrderLine{.line_no = 1, .product_id = NewProductOnce()}};
+      ids_.push_back(Insert(o));
+    }
+    // Another customer's order matches every keyword but must never be listed here.
+    Order noise = SimpleOrder(other_, Unique("SO20261101003"), OrderStatus::kDraft, M(1), 1500);
+    noise.external_ref = "PO-50%off";
+    Insert(noise);
+  }
+
+  int64_t NewProductOnce() {
+    if (product_ == 0) product_ = NewProduct(Unique("LP"));
+    return product_;
+  }
+
+  Page<Order> List(OrderFilter f) {
+    if (!f.customer_id) f.customer_id = customer_;
+    return Must(Rd<Page<Order>>([&](Tx& tx) { return tx.ListOrders(f); }));
+  }
+  std::vector<int64_t> Ids(OrderFilter f) {
+    std::vector<int64_t> out;
+    for (const auto& o : List(std::move(f)).items) out.push_back(o.id);
+    return out;
+  }
+  // Indexes into ids_, 1-based as the rows above.
+  std::vector<int64_t> Rows(std::initializer_list<int> rows) {
+    std::vector<int64_t> out;
+    for (int r : rows) out.push_back(ids_[r - 1]);
+    return out;
+  }
+
+  int64_t customer_ = 0;
+  int64_t other_ = 0;
+  int64_t product_ = 0;
+  std::vector<int64_t> ids_;
+};
+
+TEST_P(ListOrdersTest, SortsWithIdAsTieBreak) {
+  EXPECT_EQ(Ids({}), Rows({5, 4, 3, 2, 1}));  // created desc, then id desc
+  EXPECT_EQ(Ids({.sort = OrderSort::kCreatedAsc}), Rows({1, 2, 3, 4, 5}));
+  EXPECT_EQ(Ids({.sort = OrderSort::kNumberDesc}), Rows({5, 4, 3, 2, 1}));
+  EXPECT_EQ(Ids({.sort = OrderSort::kNumberAsc}), Rows({1, 2, 3, 4, 5}));
+  EXPECT_EQ(Ids({.sort = OrderSort::kGrossDesc}), Rows({3, 5, 1, 2, 4}));
+  EXPECT_EQ(Ids({.sort = OrderSort::kGrossAsc}), Rows({4, 2, 1, 5, 3}));
+}
+
+TEST_P(ListOrdersTest, Filters) {
+  using S = OrderStatus;
+  EXPECT_EQ(List({}).total, 5);
+  EXPECT_EQ(Ids({.statuses = {S::kPendingReview}, .sort = OrderSort::kCreatedAsc}),
+            Rows({2, 4}));
+  EXPECT_EQ(Ids({.statuses = {S::kDraft, S::kCancelled}, .sort = OrderSort::kCreatedAsc}),
+            Rows({1, 5}));
+  EXPECT_EQ(Ids({.channel = Channel::kPhone, .sort = OrderSort::kCreatedAsc}), Rows({1, 4}));
+  EXPECT_EQ(Ids({.partner_id = 7, .sort = OrderSort::kCreatedAsc}), Rows({2, 3}));
+  EXPECT_EQ(Ids({.created_by = 2, .sort = OrderSort::kCreatedAsc}), Rows({2, 4}));
+  // from inclusive, to exclusive.
+  EXPECT_EQ(Ids({.from = 2000, .to = 4000, .sort = OrderSort::kCreatedAsc}), Rows({2, 3, 4}));
+  EXPECT_EQ(List({.statuses = {S::kPendingReview}, .partner_id = 8}).total, 1);
+  EXPECT_EQ(List({.statuses = {S::kClosed}}).total, 0);
+  // The other customer's order appears only under its own customer id.
+  EXPECT_EQ(List({.customer_id = other_}).total, 1);
+  // Headers only.
+  for (const auto& o : List({}).items) {
+    EXPECT_TRUE(o.lines.empty());
+    EXPECT_EQ(o.customer_id, customer_);
+  }
+}
+
+TEST_P(ListOrdersTest, KeywordSearchEscapesLikeWildcards) {
+  auto q = [&](const std::string& text) {
+    return Ids({.q = text, .sort = OrderSort::kCreatedAsc});
+  };
+  EXPECT_EQ(q("20261102"), Rows({3, 4}));   // number
+  EXPECT_EQ(q("hd0"), Rows({1}));           // customer code, any case
+  EXPECT_EQ(q("机械"), Rows({1}));          // customer name
+  EXPECT_EQ(q("ref-abc"), Rows({5}));       // external ref
+  EXPECT_EQ(q("50%"), Rows({1}));           // % is literal: not PO-50xoff
+  EXPECT_EQ(q("%"), Rows({1}));
+  EXPECT_EQ(q("Bolt_"), Rows({3}));         // _ is literal: not BoltXCo
+  EXPECT_EQ(q("f_1"), Rows({4}));
+  EXPECT_EQ(q("nothing-like-it"), Rows({}));
+  EXPECT_EQ(List({.q = "PO-50"}).total, 2);
+}
+
+TEST_P(ListOrdersTest, Pages) {
+  std::vector<int64_t> seen;
+  for (int page = 1; page <= 3; ++page) {
+    auto p = List({.sort = OrderSort::kCreatedAsc, .page = {page, 2}});
+    EXPECT_EQ(p.total, 5);
+    for (const auto& o : p.items) seen.push_back(o.id);
+  }
+  EXPECT_EQ(seen, Rows({1, 2, 3, 4, 5}));
+  auto beyond = List({.page = {4, 2}});
+  EXPECT_TRUE(beyond.items.empty());
+  EXPECT_EQ(beyond.total, 5);
+}
+
+// ---- credit exposure ----
+
+TEST_P(StoreContract, CreditExposureCountsCommittedOrdersOnly) {
+  const int64_t c = NewCustomer(Unique("C"));
+  const int64_t other = NewCustomer(Unique("O"));
+  using S = OrderStatus;
+  const std::pair<S, int64_t> orders[] = {
+      {S::kDraft, 1},        {S::kPendingReview, 20}, {S::kApproved, 300},
+      {S::kConfirmed, 4000}, {S::kInProgress, 50000}, {S::kOnHold, 600000},
+      {S::kCompleted, 7},    {S::kClosed, 8},         {S::kCancelled, 9},
+      {S::kRejected, 10}};
+  std::map<S, int64_t> id;
+  int n = 0;
+  for (auto [status, gross] : orders) {
+    id[status] = Insert(SimpleOrder(c, Unique("SO" + std::to_string(n++)), status, M(gross), 1));
+  }
+  Insert(SimpleOrder(other, Unique("SO-other"), S::kConfirmed, M(1'000'000), 1));
+  auto exposure = [&](int64_t exclude) {
+    return Must(Rd<Money>([&](Tx& tx) { return tx.CreditExposure(c, exclude); }));
+  };
+  EXPECT_EQ(exposure(0), M(654'320));
+  EXPECT_EQ(exposure(id[S::kPendingReview]), M(654'300));
+  EXPECT_EQ(exposure(id[S::kDraft]), M(654'320));
+  EXPECT_EQ(Must(Rd<Money>([&](Tx& tx) { return tx.CreditExposure(c + 1'000'000, 0); })),
+            Money());
+
+  if (!sqlite()) return;  // invoiced and paid amounts are written by later features
+  auto set = [&](S status, int64_t invoiced, int64_t paid) {
+    RawExec("UPDATE orders SET invoiced_amount = " + std::to_string(invoiced) +
+            ", paid_amount = " + std::to_string(paid) +
+            " WHERE id = " + std::to_string(id[status]));
+  };
+  set(S::kConfirmed, 0, 1500);      // 4000 − 1500 = 2500
+  set(S::kInProgress, 50000, 60000);  // overpaid: 0, not −10000
+  set(S::kCompleted, 7, 2);         // invoiced − paid = 5
+  set(S::kClosed, 8, 8);            // 0
+  set(S::kCancelled, 9, 0);         // never
+  set(S::kDraft, 1, 0);             // never
+  // The SQL agrees with domain::CreditExposure on the same orders.
+  std::vector<domain::ExposureItem> items = {
+      {S::kPendingReview, std::nullopt, M(20), M(0), M(0)},
+      {S::kApproved, std::nullopt, M(300), M(0), M(0)},
+      {S::kConfirmed, std::nullopt, M(4000), M(0), M(1500)},
+      {S::kInProgress, std::nullopt, M(50000), M(50000), M(60000)},
+      {S::kOnHold, S::kConfirmed, M(600000), M(0), M(0)},
+      {S::kCompleted, std::nullopt, M(7), M(7), M(2)},
+      {S::kClosed, std::nullopt, M(8), M(8), M(8)},
+      {S::kCancelled, std::nullopt, M(9), M(9), M(0)},
+      {S::kDraft, std::nullopt, M(1), M(1), M(0)},
+      {S::kRejected, std::nullopt, M(10), M(0), M(0)}};
+  EXPECT_EQ(domain::CreditExposure(items), M(602'825));
+  EXPECT_EQ(exposure(0), M(602'825));
+}
+
+// ---- events and idempotency ----
+
+TEST_P(StoreContract, EventsComeBackInOrderPerEntity) {
+  const int64_t entity = RandomId();
+  ASSERT_OK(Wst([&](Tx& tx) -> Status {
+    for (int i = 0; i < 3; ++i) {
+      RETURN_IF_ERROR(tx.InsertEvent({0, "order", entity, "a" + std::to_string(i), 5, "u5",
+                                      "{\"i\":" + std::to_string(i) + "}", 100 - i}));
+      RETURN_IF_ERROR(tx.InsertEvent({0, "customer", entity, "x", 5, "u5", "{}", 1}));
+      RETURN_IF_ERROR(tx.InsertEvent({0, "order", entity + 1, "y", 5, "u5", "{}", 1}));
+    }
+    return Status::Ok();
+  }));
+  auto events = Must(Rd<std::vector<Event>>([&](Tx& tx) { return tx.ListEvents("order", entity); }));
+  ASSERT_EQ(events.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i].action, "a" + std::to_string(i));  // by id, not by created_at
+    EXPECT_EQ(events[i].entity, "order");
+    EXPECT_EQ(events[i].entity_id, entity);
+    EXPECT_EQ(events[i].user_id, 5);
+    EXPECT_EQ(events[i].username, "u5");
+    EXPECT_EQ(events[i].data, "{\"i\":" + std::to_string(i) + "}");
+    EXPECT_EQ(events[i].created_at, 100 - i);
+    if (i > 0) EXPECT_GT(events[i].id, events[i - 1].id);
+  }
+  EXPECT_EQ(Must(Rd<std::vector<Event>>([&](Tx& tx) { return tx.ListEvents("customer", entity); }))
+                .size(),
+            3u);
+  if (sqlite()) {
+    // Append-only: the database itself refuses changes.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+    EXPECT_NE(sqlite3_exec(db, "UPDATE events SET action = 'z'", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_NE(sqlite3_exec(db, "DELETE FROM events", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+}
+
+TEST_P(StoreContract, IdempotencyKeysRoundTripPerUser) {
+  const int64_t user = RandomId();
+  const std::string key = Unique("key");
+  auto get = [&](int64_t u) {
+    return Must(
+        Rd<std::optional<IdempotencyRecord>>([&](Tx& tx) { return tx.GetIdempotency(u, key); }));
+  };
+  EXPECT_FALSE(get(user).has_value());
+  ASSERT_OK(Wst([&](Tx& tx) {
+    return tx.PutIdempotency(user, key, {"sha256:abc", 201, "{\"id\":5}"}, 1000);
+  }));
+  auto rec = get(user);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->request_hash, "sha256:abc");
+  EXPECT_EQ(rec->status, 201);
+  EXPECT_EQ(rec->body, "{\"id\":5}");
+  EXPECT_FALSE(get(user + 1).has_value());
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.PutIdempotency(user, key, {"other", 201, ""}, 2000); })
+                .code(),
+            Code::kConflict);
+  EXPECT_OK(Wst([&](Tx& tx) { return tx.PutIdempotency(user + 1, key, {"x", 200, ""}, 2000); }));
+}
+
+// ---- transactions ----
+
+TEST_P(StoreContract, WriteThatFailsLeavesNothing) {
+  const std::string code = Unique("RB");
+  int64_t id = 0;
+  Status st = Wst([&](Tx& tx) -> Status {
+    auto r = tx.InsertCustomer(MakeCustomer(code));
+    if (!r.ok()) return r.TakeStatus();
+    id = *r;
+    return Status::Rule("credit_limit_exceeded", "no");
+  });
+  EXPECT_EQ(st.code(), Code::kBusinessRule);
+  EXPECT_EQ(st.rule(), "credit_limit_exceeded");  // the function's own Status comes back
+  ASSERT_GT(id, 0);
+  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(id); }).status().code(),
+            Code::kNotFound);
+  EXPECT_TRUE(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(MakeCustomer(code)); }).ok());
+}
+
+TEST_P(StoreContract, WriteThatThrowsLeavesNothing) {
+  const std::string code = Unique("TH");
+  int64_t id = 0;
+  Status st = Wst([&](Tx& tx) -> Status {
+    auto r = tx.InsertCustomer(MakeCustomer(code));
+    if (!r.ok()) return r.TakeStatus();
+    id = *r;
+    throw std::runtime_error("secret request data");
+  });
+  EXPECT_EQ(st.code(), Code::kInternal);
+  EXPECT_EQ(st.message().find("secret"), std::string::npos);
+  ASSERT_GT(id, 0);
+  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(id); }).status().code(),
+            Code::kNotFound);
+  EXPECT_OK(Wst([](Tx&) { return Status::Ok(); }));  // the store carries on
+  EXPECT_EQ(store_->Read([](Tx&) -> Status { throw std::runtime_error("x"); }).code(),
+            Code::kInternal);
+}
+
+TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
+  const int64_t c = NewCustomer(Unique("C"));
+  ASSERT_OK(store_->Read([&](Tx& tx) -> Status {
+    User u;
+    u.username = Unique("ro");
+    Customer cu = MakeCustomer(Unique("RO"));
+    cu.id = c;
+    Product p = MakeProduct(Unique("RO"));
+    Order o = SimpleOrder(c, Unique("RO"), OrderStatus::kDraft, M(1), 1);
+    o.id = 1;
+    const std::vector<std::pair<const char*, Status>> writes = {
+        {"InsertUser", tx.InsertUser(u, "h").status()},
+        {"UpdateUser", tx.UpdateUser(u, 1, "")},
+        {"InsertSession", tx.InsertSession("t", 1, 1, 2)},
+        {"DeleteSession", tx.DeleteSession("t")},
+        {"DeleteSessionsOfUser", tx.DeleteSessionsOfUser(1)},
+        {"InsertCustomer", tx.InsertCustomer(cu).status()},
+        {"UpdateCustomer", tx.UpdateCustomer(cu, 1)},
+        {"InsertProduct", tx.InsertProduct(p).status()},
+        {"UpdateProduct", tx.UpdateProduct(p, 1)},
+        {"InsertWarehouse", tx.InsertWarehouse(Warehouse{}).status()},
+        {"AdjustOnHand", tx.AdjustOnHand(1, 1, Q(1)).status()},
+        {"Reserve", tx.Reserve(1, 1, Q(1)).status()},
+        {"Release", tx.Release(1, 1, Q(1))},
+        {"InsertMovement", tx.InsertMovement(StockMovement{})},
+        {"NextOrderSerial", tx.NextOrderSerial(Date{1}).status()},
+        {"InsertOrder", tx.InsertOrder(o).status()},
+        {"UpdateOrder", tx.UpdateOrder(o, 1)},
+        {"InsertEvent", tx.InsertEvent(Event{})},
+        {"PutIdempotency", tx.PutIdempotency(1, "k", {}, 1)},
+    };
+    for (const auto& [name, st] : writes) EXPECT_EQ(st.code(), Code::kInternal) << name;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c); })).version, 1);
+}
+
+TEST_P(StoreContract, ReadSeesOneSnapshot) {
+  Customer c = MakeCustomer(Unique("SNAP"));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  ASSERT_OK(store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(c.id));
+    // A write commits while this read is open...
+    std::thread writer([&] {
+      Customer changed = c;
+      changed.name = "changed";
+      EXPECT_OK(store_->Write([&](Tx& wtx) { return wtx.UpdateCustomer(changed, 1); }));
+    });
+    writer.join();
+    // ...and this read does not see it.
+    ASSIGN_OR_RETURN(Customer after, tx.GetCustomer(c.id));
+    EXPECT_EQ(after.name, before.name);
+    EXPECT_EQ(after.version, 1);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })).name, "changed");
+}
+
+TEST_P(StoreContract, NestedWriteIsRefused) {
+  Status inner;
+  ASSERT_OK(Wst([&](Tx&) {
+    inner = store_->Write([](Tx&) { return Status::Ok(); });
+    return Status::Ok();
+  }));
+  EXPECT_FALSE(inner.ok());
+}
+
+TEST_P(StoreContract, GroupCommitUnderConcurrency) {
+  const int64_t p = NewProduct(Unique("GC"));
+  const int64_t w = NewWarehouse(Unique("GC"));
+  ASSERT_TRUE(W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p, w, Q(100'000)); }).ok());
+  const Date day{static_cast<int32_t>(std::uniform_int_distribution<int>(30'000, 2'900'000)(rng_))};
+
+  constexpr int kThreads = 32;
+  std::vector<Qty> got(kThreads);
+  std::vector<int64_t> serials(kThreads);
+  std::vector<int64_t> customer_ids(kThreads);
+  std::vector<Status> results(kThreads);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      results[i] = store_->Write([&](Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(got[i], tx.Reserve(p, w, Q(7'000)));  // 32 × 7 = 224 > 100
+        ASSIGN_OR_RETURN(serials[i], tx.NextOrderSerial(day));
+        ASSIGN_OR_RETURN(customer_ids[i], tx.InsertCustomer(MakeCustomer(
+                                              Unique("GC" + std::to_string(i)))));
+        // Every third job fails after writing: its writes go, the others' stay.
+        if (i % 3 == 0) return Status::Conflict("job " + std::to_string(i) + " gives up");
+        return Status::Ok();
+      });
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+
+  Qty total;
+  std::set<int64_t> committed_serials;
+  for (int i = 0; i < kThreads; ++i) {
+    SCOPED_TRACE("job " + std::to_string(i));
+    auto customer = Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(customer_ids[i]); });
+    if (i % 3 == 0) {
+      EXPECT_EQ(results[i].code(), Code::kConflict);
+      EXPECT_EQ(customer.status().code(), Code::kNotFound);
+      continue;
+    }
+    ASSERT_TRUE(results[i].ok()) << Describe(results[i]);
+    EXPECT_TRUE(customer.ok());
+    EXPECT_GE(got[i], Qty());
+    EXPECT_LE(got[i], Q(7'000));
+    total += got[i];
+    EXPECT_TRUE(committed_serials.insert(serials[i]).second) << "serial " << serials[i];
+  }
+  auto rows = Must(Rd<std::vector<StockRow>>([&](Tx& tx) { return tx.StockOfProduct(p); }));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(total, Q(100'000));  // min(asked by the committed jobs, on hand)
+  EXPECT_EQ(rows[0].reserved, total);
+  EXPECT_EQ(rows[0].on_hand, Q(100'000));
+  EXPECT_GE(rows[0].available(), Qty());
+  // Serials of the committed jobs are distinct; the failed jobs' serials were undone, so
+  // the next one continues right after the committed ones.
+  const int64_t next = Must(W<int64_t>([&](Tx& tx) { return tx.NextOrderSerial(day); }));
+  EXPECT_EQ(next, static_cast<int64_t>(committed_serials.size()) + 1);
+  EXPECT_EQ(*committed_serials.rbegin(), static_cast<int64_t>(committed_serials.size()));
+}
+
+// ---- durability and schema ----
+
+TEST_P(StoreContract, DataSurvivesReopen) {
+  Customer c = MakeCustomer(Unique("DUR"));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  Reopen();
+  ASSERT_NE(store_, nullptr);
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+  Reopen();  // migrations again: nothing to do, nothing lost
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+}
+
+TEST_P(StoreContract, MigrationsRunOnceAndAreRecorded) {
+  if (!sqlite()) GTEST_SKIP() << "inspects the SQLite file";
+  int64_t known = 0;
+  for (const auto& m : Migrations()) known += m.dialect == "sqlite";
+  ASSERT_GT(known, 0);
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM schema_migrations"), known);
+  Reopen();
+  Reopen();
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM schema_migrations"), known);
+  EXPECT_EQ(RawInt("SELECT MIN(version) FROM schema_migrations"), 1);
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM schema_migrations WHERE applied_at > 0"), known);
+}
+
+TEST_P(StoreContract, BackupIsAUsableCopy) {
+  if (!sqlite()) GTEST_SKIP() << "SQLite file backup";
+  Customer c = MakeCustomer(Unique("BK"));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  const std::string copy = dir_ + "/backups/copy.db";
+  ASSERT_OK(store_->Backup(copy));
+  auto opened = OpenStore("sqlite:" + copy);
+  ASSERT_TRUE(opened.ok()) << Describe(opened.status());
+  std::unique_ptr<Store> backup = std::move(opened).value();
+  Customer got;
+  ASSERT_OK(backup->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(got, tx.GetCustomer(c.id));
+    return Status::Ok();
+  }));
+  ExpectSameCustomer(got, c);
+  backup.reset();
+  EXPECT_FALSE(store_->Backup(db_path_).ok());  // never over a live database
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, ListOrdersTest, ::testing::ValuesIn(Backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace storage
+}  // namespace ordo

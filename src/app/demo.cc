@@ -687,7 +687,7 @@ class Loader {
     const bool equipment = std::any_of(picked.begin(), picked.end(), [&](int p) {
       return products_[p].list_price >= Money::FromInt(2000);
     });
-    if (equipment && rng_.Chance(30)) lines.push_back(MakeLine(kInstallService, c, tax_inclusive));
+    if (equipment && rng_.Chance(12)) lines.push_back(MakeLine(kInstallService, c, tax_inclusive));
     if (lines.size() < 5 && rng_.Chance(5))
       lines.push_back(MakeLine(kFreightService, c, tax_inclusive));
     // A price under the minimum: the reworked orders' first round, and a few others.

@@ -7,9 +7,10 @@ namespace ordo::http {
 
 namespace {
 
-std::string RequestHash(const Request& req) {
+// The hash of the request as parsed, so whitespace and key order do not matter.
+std::string RequestHash(const Request& req, const nlohmann::json& body) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  const std::string text = req.method + " " + req.path + "\n" + req.body;
+  const std::string text = req.method + " " + req.path + "\n" + body.dump();
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
@@ -116,14 +117,24 @@ void AddOrderRoutes(Api& api) {
     Reader r(body, errors);
     service::OrderInput in;
     ReadOrderInput(r, in, true);
+    service::CheckOrderInput(in, errors);
     if (!errors.empty()) return errors.Finish();
     service::IdempotencyKey idem;
     idem.key = c.req.Header("idempotency-key");
     if (idem.key.size() > 200) return Status::Invalid("Idempotency-Key", "at most 200 bytes");
-    if (!idem.key.empty()) idem.request_hash = RequestHash(c.req);
+    if (!idem.key.empty()) {
+      idem.request_hash = RequestHash(c.req, body);
+      idem.render = [&c](const domain::Order& o) { return c.codec.OrderJson(o).dump(); };
+    }
     ASSIGN_OR_RETURN(auto result, s.orders.Create(c.actor, in, idem));
-    Response resp = JsonResponse(201, c.codec.OrderJson(result.order));
-    if (result.replayed) resp.headers.emplace_back("Idempotent-Replayed", "true");
+    Response resp;
+    if (result.replayed) {
+      resp.status = 201;
+      resp.body = result.first_answer;
+      resp.headers.emplace_back("Idempotent-Replayed", "true");
+      return resp;
+    }
+    resp = JsonResponse(201, c.codec.OrderJson(result.order));
     resp.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(result.order.id));
     return resp;
   });
@@ -149,6 +160,7 @@ void AddOrderRoutes(Api& api) {
             Reader r(body, errors);
             service::OrderInput in;
             ReadOrderInput(r, in, false);
+            service::CheckOrderInput(in, errors);
             if (!errors.empty()) return errors.Finish();
             return s.orders.Edit(c.actor, id, in, v);
           }));

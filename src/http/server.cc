@@ -54,14 +54,16 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr size_t kHeaderLimit = 16 * 1024;
+constexpr size_t kHeaderLimit = size_t{16} * 1024;
 // After a final answer on a connection we close, read (and discard) what the client is
 // still sending for a while, so that closing does not reset the connection before the
 // client has read the answer (e.g. a 413 while the client is still uploading).
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 8 << 20;
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = size_t{16} * 1024;
+// How long Stop() waits for a request that has started to arrive.
+constexpr auto kStopGrace = std::chrono::seconds(5);
 
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
@@ -205,6 +207,15 @@ class Core {
         accept_timer_(ioc_),
         workers_(static_cast<size_t>(std::max(1, options_.worker_threads))) {}
 
+  // Arms the stream's timer for the next read; idle_timeout_seconds <= 0 means none.
+  void ExpireIdle(beast::tcp_stream& stream) const {
+    if (options_.idle_timeout_seconds > 0) {
+      stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    } else {
+      stream.expires_never();
+    }
+  }
+
   Status Start();
   void Run();
   void Stop();
@@ -223,6 +234,11 @@ class Core {
   void OnAccept(beast::error_code ec, tcp::socket socket);
   void DoStop();
 
+  // Sessions unregister in their destructors, which may run while ioc_ and workers_
+  // are destroyed: these two are declared first so that they are destroyed last.
+  std::mutex mu_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+
   const ServerOptions options_;
   const Handler handler_;
   asio::io_context ioc_;
@@ -234,9 +250,6 @@ class Core {
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
   std::string listen_name_;
-
-  std::mutex mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
 };
 
 // One connection. Every member function runs on the connection's strand, except the
@@ -244,7 +257,7 @@ class Core {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Core& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {
+      : server_(server), stream_(std::move(socket)), grace_timer_(stream_.get_executor()) {
     beast::error_code ec;
     const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_addr_ = remote.address().to_string();
@@ -264,7 +277,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // The server is stopping: a connection waiting for its next request closes now; any
   // other finishes its request first (Reply sees stopping() and closes afterwards).
   void OnStop() {
-    if (state_ == State::kReading && IsIdle()) Close();
+    if (state_ != State::kReading) return;
+    if (IsIdle()) {
+      Close();
+      return;
+    }
+    // A request is arriving: it gets a short grace period, not the whole idle timeout.
+    grace_timer_.expires_after(kStopGrace);
+    grace_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->state_ == State::kReading) self->Close();
+    });
   }
 
  private:
@@ -282,7 +304,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options().body_limit);
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    server_.ExpireIdle(stream_);
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -309,8 +331,8 @@ class Session : public std::enable_shared_from_this<Session> {
       OnRequest();
       return;
     }
-    const bool expect_continue = version_ >= 11 && beast::iequals(req[bhttp::field::expect],
-                                                                  "100-continue");
+    const bool expect_continue =
+        version_ >= 11 && beast::iequals(req[bhttp::field::expect], "100-continue");
     if (!expect_continue) {
       ReadBody();
       return;
@@ -341,7 +363,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    server_.ExpireIdle(stream_);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) {
@@ -362,16 +384,18 @@ class Session : public std::enable_shared_from_this<Session> {
     // Beast checks Content-Length against the limit before it calls the header done.
     if (ec == bhttp::error::body_limit && request_id_.empty()) NoteHeader();
     if (request_id_.empty()) request_id_ = NewRequestId();
-    if (start_ == std::chrono::steady_clock::time_point()) start_ = std::chrono::steady_clock::now();
+    if (start_ == std::chrono::steady_clock::time_point()) {
+      start_ = std::chrono::steady_clock::now();
+    }
     keep_alive_ = false;
     if (ec == bhttp::error::body_limit) {
-      Reply(ErrorResponse(413, "payload_too_large",
-                          "request body exceeds " +
-                              std::to_string(server_.options().body_limit) + " bytes"));
+      Reply(ErrorResponse(
+          413, "payload_too_large",
+          "request body exceeds " + std::to_string(server_.options().body_limit) + " bytes"));
     } else if (ec == bhttp::error::header_limit) {
-      Reply(ErrorResponse(431, "header_too_large",
-                          "request header section exceeds " + std::to_string(kHeaderLimit) +
-                              " bytes"));
+      Reply(ErrorResponse(
+          431, "header_too_large",
+          "request header section exceeds " + std::to_string(kHeaderLimit) + " bytes"));
     } else {
       Reply(ErrorResponse(400, "bad_request", "malformed request: " + ec.message()));
     }
@@ -392,7 +416,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.headers.reserve(static_cast<size_t>(std::distance(req.begin(), req.end())));
     for (const auto& field : req) {
-      request.headers.emplace_back(Lowercase(View(field.name_string())), std::string(field.value()));
+      request.headers.emplace_back(Lowercase(View(field.name_string())),
+                                   std::string(field.value()));
     }
     request.body = std::move(req.body());
     request.request_id = request_id_;
@@ -401,15 +426,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
     state_ = State::kHandling;
     // The work guard keeps the io_context running while the handler is busy.
-    asio::post(server_.workers(),
-               [self = shared_from_this(), request = std::move(request),
-                work = asio::make_work_guard(server_.ioc())]() mutable {
-                 Response response = self->CallHandler(request);
-                 asio::post(self->stream_.get_executor(),
-                            [self, response = std::move(response)]() mutable {
-                              self->Reply(std::move(response));
-                            });
-               });
+    asio::post(server_.workers(), [self = shared_from_this(), request = std::move(request),
+                                   work = asio::make_work_guard(server_.ioc())]() mutable {
+      Response response = self->CallHandler(request);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Reply(std::move(response));
+      });
+    });
   }
 
   // Runs on a worker thread.
@@ -417,8 +440,8 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       return server_.handler()(request);
     } catch (const std::exception& e) {
-      spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
-                    raw_path_, e.what());
+      spdlog::error("request {} {} {} failed: {}", request.request_id, request.method, raw_path_,
+                    e.what());
     } catch (...) {
       spdlog::error("request {} {} {} failed: unknown exception", request.request_id,
                     request.method, raw_path_);
@@ -461,10 +484,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response_ = std::move(res);
     state_ = State::kWriting;
     stream_.expires_after(kWriteTimeout);
-    bhttp::async_write(stream_, *response_,
-                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                         self->OnWrite(ec);
-                       });
+    bhttp::async_write(
+        stream_, *response_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
   }
 
   void OnWrite(beast::error_code ec) {
@@ -521,10 +543,12 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
+    grace_timer_.cancel();
   }
 
   Core& server_;
   beast::tcp_stream stream_;
+  asio::steady_timer grace_timer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::unique_ptr<bhttp::response<bhttp::string_body>> response_;
@@ -560,9 +584,9 @@ Status Core::Start() {
   };
   beast::error_code ec;
   tcp::resolver resolver(ioc_);
-  const auto results = resolver.resolve(options_.host, std::to_string(options_.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service,
-                                        ec);
+  const auto results =
+      resolver.resolve(options_.host, std::to_string(options_.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) return fail(ec);
   if (results.empty()) return fail(asio::error::host_not_found);
   const tcp::endpoint endpoint = results.begin()->endpoint();
@@ -625,10 +649,9 @@ void Core::DoStop() {
 
 void Core::DoAccept() {
   if (stopping()) return;
-  acceptor_.async_accept(asio::make_strand(ioc_),
-                         [this](beast::error_code ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         });
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
 }
 
 void Core::OnAccept(beast::error_code ec, tcp::socket socket) {

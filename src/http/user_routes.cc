@@ -39,6 +39,9 @@ void AddUserRoutes(Api& api) {
     service::UserPatch patch;
     ReadUserPatch(r, patch);
     if (!errors.empty()) return errors.Finish();
+    if (patch.password && !c.actor.Has(domain::Role::kAdmin)) {
+      return Status::Forbidden("change your own password with PATCH /api/v1/me");
+    }
     ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, id, patch, if_match));
     return JsonResponse(200, c.codec.UserJson(user));
   });

@@ -17,6 +17,8 @@ template <typename T>
 using Edit = std::function<Status(T&)>;
 
 Status ValidateCustomer(const domain::Customer& c);
+// Adds the problems of payment terms under `prefix` ("payment_terms.").
+void ValidatePaymentTerms(const domain::PaymentTerms& t, const std::string& prefix, FieldErrors& e);
 Status ValidateProduct(const domain::Product& p);
 Status ValidateWarehouse(const domain::Warehouse& w);
 

@@ -11,6 +11,7 @@
 #include "domain/reservation.h"
 #include "service/access.h"
 #include "service/audit.h"
+#include "service/master_service.h"
 
 namespace ordo::service {
 
@@ -45,9 +46,40 @@ std::string LinePath(size_t i, const char* field) {
   return "lines[" + std::to_string(i) + "]." + field;
 }
 
+}  // namespace
+
+void CheckOrderInput(const OrderInput& in, FieldErrors& errors) {
+  if (in.lines) {
+    if (in.lines->empty()) errors.Add("lines", "at least one line");
+    if (in.lines->size() > kMaxLines) errors.Add("lines", "at most 2000 lines");
+    for (size_t i = 0; i < in.lines->size() && i < kMaxLines; ++i) {
+      const LineInput& li = (*in.lines)[i];
+      if (li.qty <= Qty()) errors.Add(LinePath(i, "qty"), "must be greater than 0");
+      if (li.qty > kMaxQty) errors.Add(LinePath(i, "qty"), "too large");
+      if (li.discount_rate.is_negative() || li.discount_rate >= Rate::FromInt(1)) {
+        errors.Add(LinePath(i, "discount_rate"), "must be at least 0 and below 1");
+      }
+      if (li.unit_price && (li.unit_price->is_negative() || *li.unit_price > kMaxPrice)) {
+        errors.Add(LinePath(i, "unit_price"), "must be between 0 and 1000000000000");
+      }
+    }
+  }
+  if (in.freight && (in.freight->is_negative() || *in.freight > kMaxPrice)) {
+    errors.Add("freight", "must be between 0 and 1000000000000");
+  }
+  if (in.discount_amount &&
+      (in.discount_amount->is_negative() || *in.discount_amount > kMaxPrice)) {
+    errors.Add("discount_amount", "must be between 0 and 1000000000000");
+  }
+  if (in.payment_terms) ValidatePaymentTerms(*in.payment_terms, "payment_terms.", errors);
+}
+
+namespace {
+
 // Applies the input to the order: customer, lines (from the products), prices, defaults.
 Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in, bool creating) {
   FieldErrors errors;
+  CheckOrderInput(in, errors);
   if (in.customer_id && (creating || *in.customer_id != order.customer_id)) {
     auto customer = tx.GetCustomer(*in.customer_id);
     if (!customer.ok() || !CheckPartnerScope(actor, customer->partner_id, "customer").ok()) {
@@ -87,22 +119,12 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
       order.partner_id.has_value() || order.channel == domain::Channel::kPartner;
 
   if (in.lines) {
-    if (in.lines->empty()) errors.Add("lines", "at least one line");
-    if (in.lines->size() > kMaxLines) errors.Add("lines", "at most 2000 lines");
     std::vector<domain::OrderLine> lines;
     std::map<int64_t, domain::Product> products;
     for (size_t i = 0; i < in.lines->size() && i < kMaxLines; ++i) {
       const LineInput& li = (*in.lines)[i];
       domain::OrderLine line;
       line.line_no = static_cast<int>(i) + 1;
-      if (li.qty <= Qty()) errors.Add(LinePath(i, "qty"), "must be greater than 0");
-      if (li.qty > kMaxQty) errors.Add(LinePath(i, "qty"), "too large");
-      if (li.discount_rate.is_negative() || li.discount_rate >= Rate::FromInt(1)) {
-        errors.Add(LinePath(i, "discount_rate"), "must be at least 0 and below 1");
-      }
-      if (li.unit_price && (li.unit_price->is_negative() || *li.unit_price > kMaxPrice)) {
-        errors.Add(LinePath(i, "unit_price"), "must be between 0 and 1000000000000");
-      }
       auto it = products.find(li.product_id);
       if (it == products.end()) {
         auto p = tx.GetProduct(li.product_id);
@@ -134,8 +156,6 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
   } else if (creating) {
     errors.Add("lines", "required");
   }
-  if (order.totals.freight.is_negative()) errors.Add("freight", "must not be negative");
-  if (order.totals.discount.is_negative()) errors.Add("discount_amount", "must not be negative");
   if (!errors.empty()) return errors.Finish();
   domain::PriceOrder(order);
   if (order.totals.gross.is_negative()) {
@@ -269,7 +289,7 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
         if (prior->request_hash != idem.request_hash) {
           return Status::Conflict("Idempotency-Key was used with another request");
         }
-        ASSIGN_OR_RETURN(out.order, tx.GetOrder(std::stoll(prior->body)));
+        out.first_answer = prior->body;
         out.replayed = true;
         return Status::Ok();
       }
@@ -300,8 +320,9 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     if (input.submit)
       RETURN_IF_ERROR(Audit(tx, deps_, actor, "order", o.id, "submit", submit_data));
     if (!idem.key.empty()) {
-      RETURN_IF_ERROR(tx.PutIdempotency(actor.user_id, idem.key,
-                                        {idem.request_hash, 201, std::to_string(o.id)}, now));
+      RETURN_IF_ERROR(tx.PutIdempotency(
+          actor.user_id, idem.key,
+          {idem.request_hash, 201, idem.render ? idem.render(o) : std::to_string(o.id)}, now));
     }
     return Status::Ok();
   }));
@@ -457,6 +478,11 @@ Result<Order> OrderService::Cancel(const Actor& actor, int64_t id, const std::st
   return Mutate(deps_, actor, id, if_match, "cancel", [&](Tx& tx, Order& o, json& data) {
     const auto next = domain::Transition(o.status, OrderAction::kCancel);
     if (!next) return NotAllowed(o, "cancel");
+    // A held order can be cancelled only if it could be from the status it was held in.
+    if (o.status == OrderStatus::kOnHold && o.status_before_hold &&
+        !domain::IsAllowed(*o.status_before_hold, OrderAction::kCancel)) {
+      return NotAllowed(o, "cancel");
+    }
     for (const auto& line : o.lines) {
       if (line.shipped_qty > Qty()) {
         return Status::Rule("already_shipped",

@@ -4,6 +4,7 @@
 // writes the order, its stock reservations and movements, and its audit events together.
 // Thread-safe.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,14 +41,22 @@ struct OrderInput {
   bool submit = false;
 };
 
+// Checks of the input's values that need no data (quantities > 0, rates, ranges); every
+// problem is added to `errors`. The HTTP layer calls it too, so that type errors and
+// value errors come back together.
+void CheckOrderInput(const OrderInput& in, FieldErrors& errors);
+
 struct IdempotencyKey {
   std::string key;           // empty: none sent
   std::string request_hash;  // of method, path and body
+  // Renders the answer that is stored with the key, so a retry gets the first answer.
+  std::function<std::string(const domain::Order&)> render;
 };
 
 struct CreateResult {
   domain::Order order;
-  bool replayed = false;  // an earlier request with the same key created it
+  bool replayed = false;     // an earlier request with the same key created it
+  std::string first_answer;  // when replayed: the body answered the first time
 };
 
 class OrderService {

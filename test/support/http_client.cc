@@ -58,12 +58,11 @@ struct HttpClient::Connection {
     const auto results = resolver.resolve(host, std::to_string(port), ec);
     if (ec) return ec;
     stream.expires_after(timeout);
-    stream.async_connect(results,
-                         [&ec](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    stream.async_connect(results, [&ec](beast::error_code e, const tcp::endpoint&) { ec = e; });
     Run();
     if (!ec) {
       open = true;
-      buffer.reserve(64 * 1024);  // Beast reads at most the buffer's capacity per call
+      buffer.reserve(size_t{64} * 1024);  // Beast reads at most the buffer's capacity per call
       stream.socket().set_option(tcp::no_delay(true), ec);
       ec = {};
     }
@@ -95,7 +94,7 @@ struct HttpClient::Connection {
     *got_some = false;
     for (;;) {
       bhttp::response_parser<bhttp::string_body> parser;
-      parser.body_limit(boost::none);
+      parser.body_limit(std::uint64_t{1} << 30);  // boost::none trips a Beast 1.74 bug
       parser.header_limit(1 << 20);
       if (head) parser.skip(true);
       beast::error_code ec;

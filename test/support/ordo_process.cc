@@ -48,12 +48,14 @@ std::optional<Child> Spawn(const std::vector<std::string>& args, const EnvVars& 
     for (const auto& [key, value] : env) overridden = overridden || key == name;
     if (!overridden) env_strings.emplace_back(entry);
   }
-  for (const auto& [key, value] : env) env_strings.push_back(key + "=" + value);
+  for (const auto& [key, value] : env) env_strings.emplace_back(key).append("=").append(value);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> arg_strings = args;
   std::vector<char*> argv;
+  argv.reserve(arg_strings.size() + 1);
   for (auto& s : arg_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   const char* dir = working_dir.empty() ? nullptr : working_dir.c_str();
@@ -142,8 +144,8 @@ uint16_t FindListeningPort(const std::string& output) {
 
 std::string MakeTempDir() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                        "/ordo-test-XXXXXX";
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/ordo-test-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) return "";
   return pattern;
 }
@@ -168,16 +170,14 @@ std::unique_ptr<OrdoProcess> OrdoProcess::Start(Options options) {
     }
     process->own_data_dir_ = true;
   }
-  process->db_url_ = process->options_.db_url.empty()
-                         ? "sqlite:" + process->data_dir_ + "/ordo.db"
-                         : process->options_.db_url;
+  process->db_url_ = process->options_.db_url.empty() ? "sqlite:" + process->data_dir_ + "/ordo.db"
+                                                      : process->options_.db_url;
   if (!process->Launch()) return nullptr;
   return process;
 }
 
 bool OrdoProcess::Launch() {
-  std::vector<std::string> args = {Binary(), "serve", "--db", db_url_, "--listen",
-                                   "127.0.0.1:0"};
+  std::vector<std::string> args = {Binary(), "serve", "--db", db_url_, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   EnvVars env = {{"ORDO_ADMIN_PASSWORD", options_.admin_password}};
   env.insert(env.end(), options_.env.begin(), options_.env.end());

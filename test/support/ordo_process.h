@@ -10,11 +10,12 @@
 //
 // Thread-compatible; start and stop a process from the same thread.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 #include <utility>
 #include <vector>

@@ -27,8 +27,8 @@ CREATE TABLE users (
 -- The roles of a user, in the order they were given.
 CREATE TABLE user_roles (
   user_id  BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
   role     TEXT    NOT NULL,
+  position INTEGER NOT NULL,
   PRIMARY KEY (user_id, role)
 );
 

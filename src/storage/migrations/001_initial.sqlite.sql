@@ -23,11 +23,13 @@ CREATE TABLE users (
   CONSTRAINT users_username_key UNIQUE (username)
 );
 
--- The roles of a user, in the order they were given.
+-- The roles of a user, in the order they were given. The key columns come first: SQLite
+-- 3.40's integrity_check misreads a WITHOUT ROWID table whose key is not a prefix of its
+-- columns ("NULL value in user_roles.position").
 CREATE TABLE user_roles (
   user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
   role     TEXT    NOT NULL,
+  position INTEGER NOT NULL,
   PRIMARY KEY (user_id, role)
 ) WITHOUT ROWID;
 

@@ -37,8 +37,8 @@ Status ApplyOne(Connection& conn, const Migration& m) {
   Status st = apply();
   if (!st.ok()) {
     (void)conn.Exec("ROLLBACK");
-    return Status::Internal("migration " + std::to_string(m.version) + " (" +
-                            std::string(m.name) + ") failed: " + st.message());
+    return Status::Internal("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                            ") failed: " + st.message());
   }
   return conn.Exec("COMMIT");
 }
@@ -57,7 +57,8 @@ Status Migrate(Connection& conn) {
     RETURN_IF_ERROR(ApplyOne(conn, m));
   }
   // A newer binary migrated this file: its schema is not ours to use.
-  ASSIGN_OR_RETURN(Stmt st, conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  ASSIGN_OR_RETURN(Stmt st,
+                   conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (row && st.Int(0) > last) {
     return Status(Code::kUnavailable, "the database schema is newer than this program");

@@ -67,8 +67,8 @@ Status SqliteStore::Backup(const std::string& path) {
 
   ASSIGN_OR_RETURN(Lease src, AcquireReader());
   sqlite3* dest = nullptr;
-  int rc = sqlite3_open_v2(partial.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(partial.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(dest);
     return Status(Code::kUnavailable, "cannot create the backup file " + partial);

@@ -1,12 +1,12 @@
 // SqliteTx: users, sessions, customers, products, warehouses, events, idempotency keys.
 
-#include <nlohmann/json.hpp>
+#include "storage/sqlite/sqlite_tx.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "storage/sqlite/query.h"
-#include "storage/sqlite/sqlite_tx.h"
 
 namespace ordo::storage::sqlite {
 
@@ -57,8 +57,8 @@ bool ParseContacts(const std::string& text, std::vector<domain::Contact>* out) {
   for (const auto& item : j) {
     if (!item.is_object()) return false;
     domain::Contact c;
-    for (auto [field, dest] : {std::pair{"name", &c.name}, std::pair{"phone", &c.phone},
-                               std::pair{"email", &c.email}}) {
+    for (auto [field, dest] :
+         {std::pair{"name", &c.name}, std::pair{"phone", &c.phone}, std::pair{"email", &c.email}}) {
       const auto it = item.find(field);
       if (it == item.end()) continue;
       if (!it->is_string()) return false;
@@ -129,8 +129,8 @@ Product ReadProduct(Stmt& st) {
 
 // Binds the columns of kProductCols from sku to active, in order.
 void BindProduct(Stmt& st, const Product& p) {
-  st.BindAll(p.sku, p.name, p.spec, p.unit, p.list_price, p.min_price, p.tax_rate,
-             p.make_to_order, p.lead_time_days, p.safety_stock, p.active);
+  st.BindAll(p.sku, p.name, p.spec, p.unit, p.list_price, p.min_price, p.tax_rate, p.make_to_order,
+             p.lead_time_days, p.safety_stock, p.active);
 }
 
 // ---- warehouses ----
@@ -192,8 +192,8 @@ Status SqliteTx::CheckWritable() const {
 Status SqliteTx::VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id,
                                        std::string_view what) {
   if (st.changes() > 0) return Status::Ok();
-  ASSIGN_OR_RETURN(Stmt probe, conn_.Prepare("SELECT 1 FROM " + std::string(table) +
-                                             " WHERE id = ?"));
+  ASSIGN_OR_RETURN(Stmt probe,
+                   conn_.Prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?"));
   probe.Bind(id);
   ASSIGN_OR_RETURN(bool exists, probe.Step());
   if (!exists) return Status::NotFound(std::string(what) + " not found");
@@ -203,8 +203,8 @@ Status SqliteTx::VersionedUpdateResult(Stmt& st, std::string_view table, int64_t
 // ---- users ----
 
 Result<std::vector<domain::Role>> SqliteTx::LoadRoles(int64_t user_id) {
-  ASSIGN_OR_RETURN(Stmt st,
-                   conn_.Prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      Stmt st, conn_.Prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY position"));
   st.Bind(user_id);
   std::vector<domain::Role> roles;
   for (;;) {
@@ -237,10 +237,10 @@ Result<int64_t> SqliteTx::InsertUser(const User& user, const std::string& passwo
   RETURN_IF_ERROR(CheckWritable());
   int64_t id = 0;
   {
-    ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(
-                                  "INSERT INTO users (username, display_name, password_hash, "
-                                  "partner_id, active, locale, created_at, updated_at, version) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    ASSIGN_OR_RETURN(Stmt st,
+                     conn_.Prepare("INSERT INTO users (username, display_name, password_hash, "
+                                   "partner_id, active, locale, created_at, updated_at, version) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     st.BindAll(user.username, user.display_name, password_hash, user.partner_id, user.active,
                user.locale, user.created_at, user.updated_at, user.version);
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -255,8 +255,8 @@ Result<UserRecord> SqliteTx::LoadUser(std::string_view where_sql, const std::str
                                       int64_t id) {
   UserRecord rec;
   {
-    ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(Select(kUserCols, "FROM users u WHERE ") +
-                                            std::string(where_sql)));
+    ASSIGN_OR_RETURN(
+        Stmt st, conn_.Prepare(Select(kUserCols, "FROM users u WHERE ") + std::string(where_sql)));
     if (text != nullptr) {
       st.Bind(*text);
     } else {
@@ -281,11 +281,10 @@ Status SqliteTx::UpdateUser(const User& user, int64_t expected_version,
   RETURN_IF_ERROR(CheckWritable());
   {
     ASSIGN_OR_RETURN(
-        Stmt st,
-        conn_.Prepare("UPDATE users SET username = ?, display_name = ?, partner_id = ?, "
-                      "active = ?, locale = ?, updated_at = ?, version = version + 1, "
-                      "password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END "
-                      "WHERE id = ? AND version = ?"));
+        Stmt st, conn_.Prepare("UPDATE users SET username = ?, display_name = ?, partner_id = ?, "
+                               "active = ?, locale = ?, updated_at = ?, version = version + 1, "
+                               "password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END "
+                               "WHERE id = ? AND version = ?"));
     st.BindAll(user.username, user.display_name, user.partner_id, user.active, user.locale,
                user.updated_at, password_hash, password_hash, user.id, expected_version);
     RETURN_IF_ERROR(st.Run());
@@ -298,11 +297,11 @@ Result<Page<User>> SqliteTx::ListUsers(const PageRequest& page) {
   Page<User> out;
   ASSIGN_OR_RETURN(out.total, CountUsers());
   const Where none;
-  ASSIGN_OR_RETURN(auto records,
-                   ReadPage<UserRecord>(conn_,
-                                        Select(kUserCols, "FROM users u ORDER BY u.id "
-                                                          "LIMIT ? OFFSET ?"),
-                                        none, WindowOf(page), ReadUser));
+  ASSIGN_OR_RETURN(auto records, ReadPage<UserRecord>(conn_,
+                                                      Select(kUserCols,
+                                                             "FROM users u ORDER BY u.id "
+                                                             "LIMIT ? OFFSET ?"),
+                                                      none, WindowOf(page), ReadUser));
   for (auto& rec : records) {
     ASSIGN_OR_RETURN(rec.user.roles, LoadRoles(rec.user.id));
     out.items.push_back(std::move(rec.user));
@@ -312,8 +311,8 @@ Result<Page<User>> SqliteTx::ListUsers(const PageRequest& page) {
 
 Result<int64_t> SqliteTx::CountUsers() { return CountRows(conn_, "users", Where()); }
 
-Status SqliteTx::InsertSession(const std::string& token_hash, int64_t user_id,
-                               Millis created_at, Millis expires_at) {
+Status SqliteTx::InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
+                               Millis expires_at) {
   RETURN_IF_ERROR(CheckWritable());
   {
     // Expired sessions are of no use to anyone; dropping them here keeps the table small.
@@ -486,8 +485,7 @@ Result<int64_t> SqliteTx::InsertWarehouse(const Warehouse& w) {
 }
 
 Result<Warehouse> SqliteTx::GetWarehouse(int64_t id) {
-  ASSIGN_OR_RETURN(Stmt st,
-                   conn_.Prepare(Select(kWarehouseCols, "FROM warehouses WHERE id = ?")));
+  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(Select(kWarehouseCols, "FROM warehouses WHERE id = ?")));
   st.Bind(id);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("warehouse not found");
@@ -498,10 +496,10 @@ Result<Page<Warehouse>> SqliteTx::ListWarehouses(const PageRequest& page) {
   const Where none;
   Page<Warehouse> out;
   ASSIGN_OR_RETURN(out.total, CountRows(conn_, "warehouses", none));
-  ASSIGN_OR_RETURN(out.items,
-                   ReadPage<Warehouse>(
-                       conn_, Select(kWarehouseCols, "FROM warehouses ORDER BY id LIMIT ? OFFSET ?"),
-                       none, WindowOf(page), ReadWarehouse));
+  ASSIGN_OR_RETURN(
+      out.items, ReadPage<Warehouse>(
+                     conn_, Select(kWarehouseCols, "FROM warehouses ORDER BY id LIMIT ? OFFSET ?"),
+                     none, WindowOf(page), ReadWarehouse));
   return out;
 }
 

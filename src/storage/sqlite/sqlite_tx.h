@@ -78,8 +78,7 @@ class SqliteTx final : public Tx {
   Status WriteOrderParts(const Order& o, int64_t order_id);
   // Checks that `sql` (an UPDATE ... WHERE id = ? AND version = ?) changed a row; when
   // it did not, tells a missing row (kNotFound "<what> not found") from a stale version.
-  Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id,
-                               std::string_view what);
+  Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id, std::string_view what);
 
   Connection& conn_;
   const bool writable_;

@@ -1,6 +1,9 @@
 // SqliteTx: orders (header, lines, flags, reviews), order serials, credit exposure.
 
+#include <iterator>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/sqlite/query.h"
@@ -19,16 +22,46 @@ using domain::Review;
 // The last two are written by InsertOrder only: an update never changes who created the
 // order or when.
 constexpr const char* kHeaderCols[] = {
-    "number",          "status",          "status_before_hold", "delivery_status",
-    "billing_status",  "payment_status",  "channel",            "customer_id",
-    "customer_code",   "customer_name",   "partner_id",         "price_mode",
-    "net",             "tax",             "freight",            "discount",
-    "gross",           "review_round",    "needs_confirmation", "requested_delivery_date",
-    "promised_date",   "ship_to_name",    "ship_to_phone",      "ship_to_address",
-    "ship_to_postcode", "payment_method", "payment_net_days",   "payment_prepay_percent",
-    "invoice_type",    "special_requirements", "notes",         "external_ref",
-    "cancel_reason",   "hold_reason",     "confirmed_by",       "confirmed_at",
-    "updated_at",      "version",         "created_by",         "created_at",
+    "number",
+    "status",
+    "status_before_hold",
+    "delivery_status",
+    "billing_status",
+    "payment_status",
+    "channel",
+    "customer_id",
+    "customer_code",
+    "customer_name",
+    "partner_id",
+    "price_mode",
+    "net",
+    "tax",
+    "freight",
+    "discount",
+    "gross",
+    "review_round",
+    "needs_confirmation",
+    "requested_delivery_date",
+    "promised_date",
+    "ship_to_name",
+    "ship_to_phone",
+    "ship_to_address",
+    "ship_to_postcode",
+    "payment_method",
+    "payment_net_days",
+    "payment_prepay_percent",
+    "invoice_type",
+    "special_requirements",
+    "notes",
+    "external_ref",
+    "cancel_reason",
+    "hold_reason",
+    "confirmed_by",
+    "confirmed_at",
+    "updated_at",
+    "version",
+    "created_by",
+    "created_at",
 };
 constexpr int kHeaderColCount = static_cast<int>(std::size(kHeaderCols));
 constexpr int kUpdatableCols = kHeaderColCount - 2;
@@ -53,8 +86,8 @@ const std::string& InsertHeaderSql() {
   static const std::string sql = [] {
     std::string values;
     for (int i = 0; i < kHeaderColCount; ++i) values += i == 0 ? "?" : ", ?";
-    return "INSERT INTO orders (" + JoinCols(kHeaderColCount, ", ", "") + ") VALUES (" +
-           values + ") RETURNING id";
+    return "INSERT INTO orders (" + JoinCols(kHeaderColCount, ", ", "") + ") VALUES (" + values +
+           ") RETURNING id";
   }();
   return sql;
 }
@@ -149,9 +182,9 @@ const char* SortSql(OrderSort sort) {
 }
 
 Status DeleteParts(Connection& conn, int64_t order_id) {
-  for (const char* sql : {"DELETE FROM order_lines WHERE order_id = ?",
-                          "DELETE FROM order_flags WHERE order_id = ?",
-                          "DELETE FROM order_reviews WHERE order_id = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM order_lines WHERE order_id = ?", "DELETE FROM order_flags WHERE order_id = ?",
+        "DELETE FROM order_reviews WHERE order_id = ?"}) {
     ASSIGN_OR_RETURN(Stmt st, conn.Prepare(sql));
     st.Bind(order_id);
     RETURN_IF_ERROR(st.Run());
@@ -185,8 +218,8 @@ Status SqliteTx::WriteOrderParts(const Order& o, int64_t order_id) {
                                "?, ?, ?, ?, ?, ?, ?, ?)"));
     st.BindAll(order_id, l.line_no, l.product_id, l.sku, l.name, l.spec, l.unit, l.qty,
                l.unit_price, l.discount_rate, l.tax_rate, l.net, l.tax, l.gross, l.warehouse_id,
-               l.make_to_order, l.reserved_qty, l.backordered_qty, l.shipped_qty,
-               l.delivered_qty, l.invoiced_qty, l.returned_qty);
+               l.make_to_order, l.reserved_qty, l.backordered_qty, l.shipped_qty, l.delivered_qty,
+               l.invoiced_qty, l.returned_qty);
     RETURN_IF_ERROR(st.Run());
   }
   int position = 0;
@@ -199,11 +232,11 @@ Status SqliteTx::WriteOrderParts(const Order& o, int64_t order_id) {
     RETURN_IF_ERROR(st.Run());
   }
   for (const Review& r : o.reviews) {
-    ASSIGN_OR_RETURN(
-        Stmt st, conn_.Prepare("INSERT INTO order_reviews (order_id, round, department, "
-                               "approved, comment, override_price, override_credit, "
-                               "restock_date, reviewer_id, reviewer, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(Stmt st,
+                     conn_.Prepare("INSERT INTO order_reviews (order_id, round, department, "
+                                   "approved, comment, override_price, override_credit, "
+                                   "restock_date, reviewer_id, reviewer, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.BindAll(order_id, r.round, domain::DepartmentName(r.department), r.approved, r.comment,
                r.override_price, r.override_credit, r.restock_date, r.reviewer_id, r.reviewer,
                r.created_at);
@@ -237,12 +270,12 @@ Result<Order> SqliteTx::GetOrder(int64_t id) {
     RETURN_IF_ERROR(st.decode_status());
   }
   {
-    ASSIGN_OR_RETURN(
-        Stmt st, conn_.Prepare("SELECT line_no, product_id, sku, name, spec, unit, qty, "
-                               "unit_price, discount_rate, tax_rate, net, tax, gross, "
-                               "warehouse_id, make_to_order, reserved_qty, backordered_qty, "
-                               "shipped_qty, delivered_qty, invoiced_qty, returned_qty "
-                               "FROM order_lines WHERE order_id = ? ORDER BY line_no"));
+    ASSIGN_OR_RETURN(Stmt st,
+                     conn_.Prepare("SELECT line_no, product_id, sku, name, spec, unit, qty, "
+                                   "unit_price, discount_rate, tax_rate, net, tax, gross, "
+                                   "warehouse_id, make_to_order, reserved_qty, backordered_qty, "
+                                   "shipped_qty, delivered_qty, invoiced_qty, returned_qty "
+                                   "FROM order_lines WHERE order_id = ? ORDER BY line_no"));
     st.Bind(id);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
@@ -341,17 +374,18 @@ Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
   if (f.created_by) where.And("created_by = ?", *f.created_by);
   if (!f.q.empty()) {
     const std::string p = ContainsPattern(f.q);
-    where.And("number LIKE ? ESCAPE '\\' OR customer_code LIKE ? ESCAPE '\\' OR "
-              "customer_name LIKE ? ESCAPE '\\' OR external_ref LIKE ? ESCAPE '\\'",
-              p, p, p, p);
+    where.And(
+        "number LIKE ? ESCAPE '\\' OR customer_code LIKE ? ESCAPE '\\' OR "
+        "customer_name LIKE ? ESCAPE '\\' OR external_ref LIKE ? ESCAPE '\\'",
+        p, p, p, p);
   }
   if (f.from) where.And("created_at >= ?", *f.from);
   if (f.to) where.And("created_at < ?", *f.to);
 
   Page<Order> out;
   ASSIGN_OR_RETURN(out.total, CountRows(conn_, "orders", where));
-  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(HeaderSelect() + where.Sql() + SortSql(f.sort) +
-                                          " LIMIT ? OFFSET ?"));
+  ASSIGN_OR_RETURN(
+      Stmt st, conn_.Prepare(HeaderSelect() + where.Sql() + SortSql(f.sort) + " LIMIT ? OFFSET ?"));
   where.BindTo(st);
   const Window w = WindowOf(f.page);
   st.BindAll(w.limit, w.offset);

@@ -23,8 +23,7 @@ std::string UniqueColumn(std::string_view msg) {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool writer,
                                                      int busy_timeout_ms) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-                    (writer ? SQLITE_OPEN_CREATE : 0);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     // The path is configuration, not request data; it helps the operator.
@@ -46,6 +45,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
       }
     }
     RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    // After a checkpoint the WAL file is cut back to this size instead of staying at
+    // its high-water mark.
+    RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit=67108864"));
     RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
   } else {
     RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
@@ -73,7 +75,9 @@ Result<Stmt> Connection::Prepare(std::string_view sql) {
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Error(rc);
-  if (it != cache_.end()) return Stmt(this, stmt, nullptr);  // in use: a one-off copy
+  // In use (a statement prepared again while its cached twin is stepping), or the cache
+  // is full (list queries vary with their filters): a one-off statement.
+  if (it != cache_.end() || cache_.size() >= kMaxCached) return Stmt(this, stmt, nullptr);
   auto [ins, ok] = cache_.emplace(std::string(sql), Cached{stmt, true});
   return Stmt(this, stmt, &ins->second);
 }
@@ -130,8 +134,8 @@ Stmt& Stmt::Bind(int64_t v) {
 }
 
 Stmt& Stmt::Bind(std::string_view v) {
-  Check(sqlite3_bind_text64(stmt_, ++next_param_, v.data(), v.size(), SQLITE_TRANSIENT,
-                            SQLITE_UTF8));
+  Check(
+      sqlite3_bind_text64(stmt_, ++next_param_, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 

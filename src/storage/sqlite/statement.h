@@ -59,6 +59,8 @@ class Connection {
 
   explicit Connection(sqlite3* db) : db_(db) {}
 
+  static constexpr size_t kMaxCached = 256;
+
   sqlite3* db_;
   std::unordered_map<std::string, Cached, Hash, std::equal_to<>> cache_;
 

@@ -1,0 +1,385 @@
+// Bad requests answer their exact status and error code (422: every bad field by its path)
+// and change nothing: not through the API (list totals, the orders' versions and fields,
+// stock, timelines) and not in the SQLite file itself.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/api_fixture.h"
+
+namespace ordo::test {
+namespace {
+
+using Fields = std::set<std::string>;
+
+class BadInputTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    warehouse_ = CreateWarehouse();
+    product_ = CreateProduct();
+    customer_ = CreateCustomer();
+    AddStock(product_, warehouse_, "50");
+    draft_ =
+        IdOf(AdminPost("/api/v1/orders", {{"customer_id", customer_},
+                                          {"lines", {{{"product_id", product_}, {"qty", "2"}}}},
+                                          {"notes", "draft"}}));
+    pending_ =
+        IdOf(AdminPost("/api/v1/orders", {{"customer_id", customer_},
+                                          {"lines", {{{"product_id", product_}, {"qty", "3"}}}},
+                                          {"submit", true}}));
+    ASSERT_FALSE(HasFailure());
+    ASSERT_EQ(GetOrder(pending_)["status"], "pending_review");
+  }
+
+  std::string C() const { return std::to_string(customer_); }
+  std::string P() const { return std::to_string(product_); }
+  std::string W() const { return std::to_string(warehouse_); }
+  std::string OrderPath(int64_t id, const std::string& suffix = "") const {
+    return "/api/v1/orders/" + std::to_string(id) + suffix;
+  }
+  // A valid line, as JSON text.
+  std::string Line(const std::string& extra = "") const {
+    return R"({"product_id":)" + P() + R"(,"qty":"1")" + extra + "}";
+  }
+
+  // Everything a bad request must leave alone, read through the API and from the file.
+  json Snapshot() {
+    json s;
+    const json list = AdminGet("/api/v1/orders?page_size=1");
+    s["orders_total"] = list.is_object() ? list["total"] : json();
+    s["draft"] = GetOrder(draft_);
+    s["pending"] = GetOrder(pending_);
+    s["draft_events"] = EventCount(draft_);
+    s["pending_events"] = EventCount(pending_);
+    json stock = json::array();
+    for (const auto& [w, row] : StockOf(product_)) stock.push_back(row);
+    s["stock"] = stock;
+    s["movements_total"] = AdminGet("/api/v1/stock/movements?page_size=1")["total"];
+    const std::string db = db_path();
+    for (const char* table : {"orders", "order_lines", "order_flags", "order_reviews", "events",
+                              "stock_movements", "idempotency_keys"}) {
+      s["rows"][table] = SqliteCount(db, std::string("SELECT count(*) FROM ") + table);
+    }
+    s["rows"]["order_versions"] = SqliteCount(db, "SELECT coalesce(sum(version), 0) FROM orders");
+    s["rows"]["order_serials"] =
+        SqliteCount(db, "SELECT coalesce(sum(last_serial), 0) FROM order_counters");
+    s["rows"]["stock_reserved"] = SqliteCount(db, "SELECT coalesce(sum(reserved), 0) FROM stock");
+    return s;
+  }
+
+  // Sends the request as admin and expects exactly `status` and `code`; for 422 also the
+  // exact set of field paths in details.fields. Then checks that nothing changed.
+  void ExpectRefused(const std::string& what, const std::string& method, const std::string& target,
+                     const std::string& body, int status, const std::string& code,
+                     const Fields& fields = {}, const Headers& headers = {}) {
+    SCOPED_TRACE(what + ": " + method + " " + target + " " + body.substr(0, 300));
+    const json before = Snapshot();
+    const Reply reply = admin().Request(method, target, body, headers);
+    EXPECT_EQ(reply.status, status) << reply;
+    EXPECT_EQ(ErrorCode(reply), code) << reply;
+    const json b = json::parse(reply.body, nullptr, false);
+    EXPECT_TRUE(b.is_object() && b["error"].is_object() && b["error"]["message"].is_string() &&
+                b["error"]["details"].is_object())
+        << "not the API's error body: " << reply;
+    if (status == 422) {
+      const json f = ErrorDetails(reply).value("fields", json::object());
+      Fields got;
+      for (const auto& [key, reason] : f.items()) {
+        got.insert(key);
+        EXPECT_TRUE(reason.is_string() && !reason.get<std::string>().empty())
+            << "field " << key << " has no reason: " << reply;
+      }
+      EXPECT_EQ(got, fields) << reply;
+    }
+    const json after = Snapshot();
+    EXPECT_EQ(after, before) << "a refused request changed the database";
+  }
+
+  void ExpectOrderCreateRefused(const std::string& what, const std::string& body, int status,
+                                const std::string& code, const Fields& fields = {}) {
+    ExpectRefused(what, "POST", "/api/v1/orders", body, status, code, fields);
+  }
+
+  int64_t warehouse_ = 0;
+  int64_t product_ = 0;
+  int64_t customer_ = 0;
+  int64_t draft_ = 0;
+  int64_t pending_ = 0;
+};
+
+const std::vector<std::string>& MalformedBodies() {
+  static const std::vector<std::string> kBodies = {"{",
+                                                   R"({"a":})",
+                                                   R"({"notes":"x"} trailing)",
+                                                   R"({"notes":"x"}})",
+                                                   R"({"notes":"x",})",
+                                                   R"({'notes':'x'})",
+                                                   "",
+                                                   "\xff\xfe{}"};
+  return kBodies;
+}
+
+const std::vector<std::string>& NonObjectBodies() {
+  static const std::vector<std::string> kBodies = {
+      "[]", R"([{"notes":"x"}])", R"("order")", "42", "1.5", "null", "true"};
+  return kBodies;
+}
+
+TEST_F(BadInputTest, MalformedJsonIsInvalidJson) {
+  for (const std::string& body : MalformedBodies()) {
+    ExpectOrderCreateRefused("malformed", body, 400, "invalid_json");
+    ExpectRefused("malformed", "PATCH", OrderPath(draft_), body, 400, "invalid_json");
+    ExpectRefused("malformed", "POST", OrderPath(pending_, "/reviews"), body, 400, "invalid_json");
+  }
+}
+
+TEST_F(BadInputTest, BodyThatIsNotAnObjectIsInvalidJson) {
+  for (const std::string& body : NonObjectBodies()) {
+    ExpectOrderCreateRefused("not an object", body, 400, "invalid_json");
+    ExpectRefused("not an object", "PATCH", OrderPath(draft_), body, 400, "invalid_json");
+    ExpectRefused("not an object", "POST", OrderPath(pending_, "/reviews"), body, 400,
+                  "invalid_json");
+  }
+}
+
+TEST_F(BadInputTest, WrongTypesNameEachField) {
+  ExpectOrderCreateRefused("top-level types",
+                           R"({"customer_id":")" + C() + R"(","lines":{},"submit":"yes"})", 422,
+                           "validation_failed", {"customer_id", "lines", "submit"});
+  ExpectOrderCreateRefused("line types",
+                           R"({"customer_id":)" + C() + R"(,"lines":[{"product_id":)" + P() +
+                               R"(,"qty":true},)" + R"({"product_id":)" + P() +
+                               R"(,"qty":"1","unit_price":[1]},)" + R"({"product_id":")" + P() +
+                               R"(","qty":"1"},)" + Line(R"(,"warehouse_id":"main")") + "," +
+                               Line(R"(,"discount_rate":false)") + "]}",
+                           422, "validation_failed",
+                           {"lines[0].qty", "lines[1].unit_price", "lines[2].product_id",
+                            "lines[3].warehouse_id", "lines[4].discount_rate"});
+  ExpectOrderCreateRefused("a line that is not an object",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() + R"(,5]})", 422,
+                           "validation_failed", {"lines[1]"});
+  ExpectOrderCreateRefused(
+      "other fields",
+      R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() +
+          R"(],"freight":true,"ship_to":"home","requested_delivery_date":20261201,)" +
+          R"("notes":5,"payment_terms":[]})",
+      422, "validation_failed",
+      {"freight", "ship_to", "requested_delivery_date", "notes", "payment_terms"});
+  ExpectOrderCreateRefused("customer_id as a float",
+                           R"({"customer_id":1.0,"lines":[)" + Line() + "]}", 422,
+                           "validation_failed", {"customer_id"});
+}
+
+TEST_F(BadInputTest, MissingFieldsAreNamed) {
+  ExpectOrderCreateRefused("empty object", "{}", 422, "validation_failed",
+                           {"customer_id", "lines"});
+  ExpectOrderCreateRefused("no lines", R"({"customer_id":)" + C() + "}", 422, "validation_failed",
+                           {"lines"});
+  ExpectOrderCreateRefused("no customer", R"({"lines":[)" + Line() + "]}", 422, "validation_failed",
+                           {"customer_id"});
+  ExpectOrderCreateRefused("null customer", R"({"customer_id":null,"lines":[)" + Line() + "]}", 422,
+                           "validation_failed", {"customer_id"});
+  ExpectOrderCreateRefused("empty line", R"({"customer_id":)" + C() + R"(,"lines":[{}]})", 422,
+                           "validation_failed", {"lines[0].product_id", "lines[0].qty"});
+  ExpectOrderCreateRefused(
+      "line without qty",
+      R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() + R"(,{"product_id":)" + P() + "}]}",
+      422, "validation_failed", {"lines[1].qty"});
+  ExpectOrderCreateRefused("line without product",
+                           R"({"customer_id":)" + C() + R"(,"lines":[{"qty":"1"}]})", 422,
+                           "validation_failed", {"lines[0].product_id"});
+  ExpectOrderCreateRefused("no line at all", R"({"customer_id":)" + C() + R"(,"lines":[]})", 422,
+                           "validation_failed", {"lines"});
+}
+
+TEST_F(BadInputTest, UnknownEnumValuesAreNamed) {
+  ExpectOrderCreateRefused("enums",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() +
+                               R"(],"channel":"fax","price_mode":"gross","invoice_type":"paper"})",
+                           422, "validation_failed", {"channel", "price_mode", "invoice_type"});
+  ExpectOrderCreateRefused("payment method",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() +
+                               R"(],"payment_terms":{"method":"barter"}})",
+                           422, "validation_failed", {"payment_terms.method"});
+  ExpectOrderCreateRefused(
+      "enum in the wrong case",
+      R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() + R"(],"channel":"Phone"})", 422,
+      "validation_failed", {"channel"});
+}
+
+TEST_F(BadInputTest, TooManyDecimalsAreRefused) {
+  // Money has 2 decimals, quantities 3, rates 4; JSON numbers are read from their text.
+  ExpectOrderCreateRefused(
+      "decimals",
+      R"({"customer_id":)" + C() + R"(,"lines":[{"product_id":)" + P() +
+          R"(,"qty":"1.2345","unit_price":"1.234","discount_rate":"0.12345"},)" +
+          R"({"product_id":)" + P() + R"(,"qty":1.0001,"unit_price":9.999}],)" +
+          R"("freight":0.001,"discount_amount":"0.005"})",
+      422, "validation_failed",
+      {"lines[0].qty", "lines[0].unit_price", "lines[0].discount_rate", "lines[1].qty",
+       "lines[1].unit_price", "freight", "discount_amount"});
+  ExpectOrderCreateRefused("not a decimal",
+                           R"({"customer_id":)" + C() + R"(,"lines":[{"product_id":)" + P() +
+                               R"(,"qty":"two","unit_price":"1,50"}]})",
+                           422, "validation_failed", {"lines[0].qty", "lines[0].unit_price"});
+}
+
+TEST_F(BadInputTest, ZeroAndNegativeQuantitiesAreRefused) {
+  std::string lines;
+  const std::vector<std::string> qtys = {R"("0")", R"("-1")", "-2", R"("0.000")", "0", "-0.5"};
+  Fields fields;
+  for (size_t i = 0; i < qtys.size(); ++i) {
+    if (i > 0) lines += ",";
+    lines += R"({"product_id":)" + P() + R"(,"qty":)" + qtys[i] + "}";
+    fields.insert("lines[" + std::to_string(i) + "].qty");
+  }
+  ExpectOrderCreateRefused("quantities",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" + lines + "]}", 422,
+                           "validation_failed", fields);
+  ExpectOrderCreateRefused(
+      "negative money",
+      R"({"customer_id":)" + C() + R"(,"lines":[)" + Line(R"(,"unit_price":"-1.00")") +
+          R"(],"freight":"-0.01","discount_amount":-5})",
+      422, "validation_failed", {"lines[0].unit_price", "freight", "discount_amount"});
+}
+
+TEST_F(BadInputTest, UnknownIdsAreFieldErrors) {
+  ExpectOrderCreateRefused("unknown ids",
+                           R"({"customer_id":999999,"lines":[{"product_id":999999,"qty":"1"},)" +
+                               Line(R"(,"warehouse_id":999999)") + "]}",
+                           422, "validation_failed",
+                           {"customer_id", "lines[0].product_id", "lines[1].warehouse_id"});
+  ExpectOrderCreateRefused("unknown product alone",
+                           R"({"customer_id":)" + C() + R"(,"submit":true,"lines":[)" + Line() +
+                               R"(,{"product_id":999999,"qty":"1"}]})",
+                           422, "validation_failed", {"lines[1].product_id"});
+}
+
+TEST_F(BadInputTest, OversizedBodyIs413AndTheServerGoesOn) {
+  const std::string big = R"({"notes":")" + std::string(2 << 20, 'a') + R"("})";
+  ExpectOrderCreateRefused("2 MiB", big, 413, "payload_too_large");
+  ExpectRefused("2 MiB", "PATCH", OrderPath(draft_), big, 413, "payload_too_large");
+  ExpectRefused("2 MiB", "POST", OrderPath(pending_, "/reviews"), big, 413, "payload_too_large");
+  // The same client and a new one are still served.
+  EXPECT_EQ(admin().Get("/healthz").status, 200);
+  HttpClient other = ClientWithToken(admin().token());
+  EXPECT_EQ(other.Get(OrderPath(draft_)).status, 200);
+  const Reply created = admin().Post(
+      "/api/v1/orders",
+      json{{"customer_id", customer_}, {"lines", {{{"product_id", product_}, {"qty", "1"}}}}}
+          .dump());
+  EXPECT_EQ(created.status, 201) << created;
+}
+
+TEST_F(BadInputTest, UnknownOrdersAre404) {
+  const std::string review = R"({"department":"sales","decision":"approve"})";
+  ExpectRefused("no such order", "GET", "/api/v1/orders/999999", "", 404, "not_found");
+  ExpectRefused("not an id", "GET", "/api/v1/orders/abc", "", 404, "not_found");
+  ExpectRefused("no such order", "GET", "/api/v1/orders/999999/events", "", 404, "not_found");
+  ExpectRefused("no such order", "PATCH", "/api/v1/orders/999999", R"({"notes":"x"})", 404,
+                "not_found");
+  ExpectRefused("not an id", "PATCH", "/api/v1/orders/abc", R"({"notes":"x"})", 404, "not_found");
+  ExpectRefused("no such order", "POST", "/api/v1/orders/999999/reviews", review, 404, "not_found");
+  ExpectRefused("no such order", "POST", "/api/v1/orders/999999/submit", "", 404, "not_found");
+  ExpectRefused("not an id", "POST", "/api/v1/orders/abc/submit", "", 404, "not_found");
+  ExpectRefused("no such order", "POST", "/api/v1/orders/999999/cancel", R"({"reason":"x"})", 404,
+                "not_found");
+}
+
+// Every kind of bad PATCH leaves the draft exactly as it was, version included.
+TEST_F(BadInputTest, BadPatchLeavesTheOrderUnchanged) {
+  const std::string path = OrderPath(draft_);
+  auto patch = [&](const std::string& what, const std::string& body, int status,
+                   const std::string& code, const Fields& fields = {},
+                   const Headers& headers = {}) {
+    ExpectRefused(what, "PATCH", path, body, status, code, fields, headers);
+  };
+  patch("types", R"({"customer_id":"1","lines":{},"submit":"yes","freight":[]})", 422,
+        "validation_failed", {"customer_id", "lines", "submit", "freight"});
+  patch("line types",
+        R"({"lines":[{"product_id":)" + P() + R"(,"qty":true},)" + Line() + "," +
+            Line(R"(,"unit_price":{})") + "]}",
+        422, "validation_failed", {"lines[0].qty", "lines[2].unit_price"});
+  patch("missing line fields", R"({"lines":[{}]})", 422, "validation_failed",
+        {"lines[0].product_id", "lines[0].qty"});
+  patch("no lines", R"({"lines":[]})", 422, "validation_failed", {"lines"});
+  patch("enums", R"({"channel":"fax","price_mode":"gross","invoice_type":"paper"})", 422,
+        "validation_failed", {"channel", "price_mode", "invoice_type"});
+  patch("decimals",
+        R"({"freight":0.001,"discount_amount":"1.234","lines":[{"product_id":)" + P() +
+            R"(,"qty":"1.2345","unit_price":"1.234","discount_rate":"0.12345"}]})",
+        422, "validation_failed",
+        {"freight", "discount_amount", "lines[0].qty", "lines[0].unit_price",
+         "lines[0].discount_rate"});
+  patch("zero and negative",
+        R"({"lines":[{"product_id":)" + P() + R"(,"qty":"0"},{"product_id":)" + P() +
+            R"(,"qty":-1}]})",
+        422, "validation_failed", {"lines[0].qty", "lines[1].qty"});
+  patch("unknown ids",
+        R"({"customer_id":999999,"lines":[{"product_id":999999,"qty":"1"},)" +
+            Line(R"(,"warehouse_id":999999)") + "]}",
+        422, "validation_failed", {"customer_id", "lines[0].product_id", "lines[1].warehouse_id"});
+  patch("good fields with one bad", R"({"notes":"changed","channel":"fax"})", 422,
+        "validation_failed", {"channel"});
+  const int64_t version = GetOrder(draft_)["version"].get<int64_t>();
+  patch("stale version", R"({"notes":"changed"})", 409, "conflict", {},
+        {{"If-Match", std::to_string(version - 1)}});
+  patch("a version from the future", R"({"notes":"changed"})", 409, "conflict", {},
+        {{"If-Match", std::to_string(version + 1)}});
+  ExpectRefused("not in draft", "PATCH", OrderPath(pending_), R"({"notes":"changed"})", 409,
+                "invalid_transition");
+  const Reply r = admin().Patch(OrderPath(pending_), R"({"notes":"changed"})");
+  EXPECT_EQ(ErrorDetails(r).value("status", ""), "pending_review") << r;
+}
+
+// Every kind of bad review leaves the pending order, its reservations and its timeline
+// exactly as they were.
+TEST_F(BadInputTest, BadReviewLeavesTheOrderUnchanged) {
+  const std::string path = OrderPath(pending_, "/reviews");
+  auto review = [&](const std::string& what, const std::string& body, int status,
+                    const std::string& code, const Fields& fields = {},
+                    const Headers& headers = {}) {
+    ExpectRefused(what, "POST", path, body, status, code, fields, headers);
+  };
+  review("department", R"({"department":"legal","decision":"approve"})", 422, "validation_failed",
+         {"department"});
+  review("decision", R"({"department":"sales","decision":"maybe"})", 422, "validation_failed",
+         {"decision"});
+  review("both unknown", R"({"department":"legal","decision":"maybe"})", 422, "validation_failed",
+         {"department", "decision"});
+  review("missing", "{}", 422, "validation_failed", {"department", "decision"});
+  review(
+      "types",
+      R"({"department":1,"decision":true,"comment":5,"override_price":"yes",)"
+      R"("override_credit":1,"restock_date":"soon"})",
+      422, "validation_failed",
+      {"department", "decision", "comment", "override_price", "override_credit", "restock_date"});
+  review("restock date",
+         R"({"department":"warehouse","decision":"approve",)"
+         R"("restock_date":"2026-13-01"})",
+         422, "validation_failed", {"restock_date"});
+  review("stale version", R"({"department":"sales","decision":"approve"})", 409, "conflict", {},
+         {{"If-Match", "0"}});
+  ExpectRefused("a draft is not under review", "POST", OrderPath(draft_, "/reviews"),
+                R"({"department":"sales","decision":"approve"})", 409, "invalid_transition");
+  const Reply r =
+      admin().Post(OrderPath(draft_, "/reviews"), R"({"department":"sales","decision":"reject"})");
+  EXPECT_EQ(ErrorDetails(r).value("status", ""), "draft") << r;
+
+  // A role that may not review: 403, nothing changed.
+  const std::string rep = CreateUserAndLogin("rep_review", {"sales_rep"});
+  ASSERT_FALSE(rep.empty());
+  const json before = Snapshot();
+  HttpClient client = ClientWithToken(rep);
+  const Reply forbidden = client.Post(path, R"({"department":"sales","decision":"reject"})");
+  EXPECT_EQ(forbidden.status, 403) << forbidden;
+  EXPECT_EQ(ErrorCode(forbidden), "forbidden") << forbidden;
+  EXPECT_EQ(Snapshot(), before);
+}
+
+}  // namespace
+}  // namespace ordo::test

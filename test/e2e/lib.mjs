@@ -1,0 +1,119 @@
+// Helpers for the console's end-to-end test: a real `ordo serve` on a free port with a
+// fresh temporary database, a small API client to seed it, and headless Chromium through
+// playwright-core (installed in web/node_modules).
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+
+export const here = dirname(fileURLToPath(import.meta.url))
+export const repo = resolve(here, '../..')
+export const screensDir = join(here, 'screens')
+
+const require = createRequire(join(repo, 'web/package.json'))
+export const { chromium } = require('playwright-core')
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function findChromium() {
+  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (p && existsSync(p)) return p
+  }
+  throw new Error('Chromium not found: install the Debian package "chromium" or set CHROMIUM_PATH')
+}
+
+// Starts `ordo serve` on 127.0.0.1:0 with a new SQLite database; resolves when it
+// prints the address it listens on.
+export async function startServer({ adminPassword }) {
+  const bin = process.env.ORDO_BIN ?? join(repo, 'build/ordo')
+  if (!existsSync(bin)) throw new Error(`${bin} not found: build the server first (make build)`)
+  const webDir = join(repo, 'web/dist')
+  if (!existsSync(join(webDir, 'index.html'))) throw new Error('web/dist is missing: run `npm --prefix web run build`')
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-e2e-'))
+  const child = spawn(
+    bin,
+    ['serve', '--db', `sqlite:${join(dir, 'ordo.db')}`, '--listen', '127.0.0.1:0', '--web-dir', webDir],
+    {
+      env: { ...process.env, ORDO_ADMIN_PASSWORD: adminPassword, ORDO_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let log = ''
+  const base = await new Promise((resolveBase, reject) => {
+    const timer = setTimeout(() => reject(new Error('ordo did not start in 20 s:\n' + log)), 20000)
+    const onData = (chunk) => {
+      log += chunk.toString()
+      const m = /listening on (\S+)/.exec(log)
+      if (m) {
+        clearTimeout(timer)
+        resolveBase('http://' + m[1])
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`ordo exited with ${code}:\n${log}`))
+    })
+  })
+  return {
+    base,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL')
+            r()
+          }, 5000)
+          child.on('exit', () => {
+            clearTimeout(t)
+            r()
+          })
+        })
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+// A tiny API client for seeding.
+export function apiClient(base) {
+  let token = ''
+  async function call(method, path, body) {
+    const r = await fetch(base + '/api/v1' + path, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { Authorization: 'Bearer ' + token } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await r.text()
+    const data = text ? JSON.parse(text) : undefined
+    if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`)
+    return data
+  }
+  return {
+    call,
+    async login(username, password) {
+      token = (await call('POST', '/auth/login', { username, password })).token
+    },
+  }
+}
+
+export function ensureScreensDir() {
+  mkdirSync(screensDir, { recursive: true })
+}

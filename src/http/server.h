@@ -29,7 +29,7 @@ namespace ordo::http {
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path without the query, e.g. "/api/v1/orders/12"
-  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string request_id;

@@ -12,10 +12,10 @@ export ORDO_ADMIN_PASSWORD ?= admin123
 setup:
 	@bash scripts/setup.sh
 
-$(BUILD)/build.ninja:
+$(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 
-build: setup $(BUILD)/build.ninja web
+build: setup $(BUILD)/CMakeCache.txt web
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The console (web/) is built when it exists.

@@ -31,7 +31,7 @@ void YmdFromDate(Date date, int* y, int* m, int* d) {
 std::string FormatDate(Date date) {
   int y, m, d;
   YmdFromDate(date, &y, &m, &d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
@@ -39,7 +39,7 @@ std::string FormatDate(Date date) {
 std::string FormatDateCompact(Date date) {
   int y, m, d;
   YmdFromDate(date, &y, &m, &d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
   return buf;
 }
@@ -89,7 +89,7 @@ std::string FormatInstant(Millis ms, int offset_minutes) {
   const int mi = static_cast<int>(rem / 60000 % 60);
   const int s = static_cast<int>(rem / 1000 % 60);
   const int milli = static_cast<int>(rem % 1000);
-  char buf[48];
+  char buf[64];
   if (offset_minutes == 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s,
                   milli);

@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 DATA_DIR ?= ordo-data
 export ORDO_ADMIN_PASSWORD ?= admin123
 
-.PHONY: setup build web run test test-unit test-asan format format-check bench clean
+.PHONY: setup build web run test test-asan test-web format format-check bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -40,8 +40,15 @@ test-asan: setup
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The console: type check and money unit tests, then the end-to-end run in headless
+# Chromium against a real `ordo serve` (screens saved under test/e2e/screens/).
+test-web: build
+	cd web && npm run --silent check
+	ORDO_BIN=$(CURDIR)/$(BUILD)/ordo node test/e2e/run.mjs
+
 test: build format-check
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-asan
 	@echo "make test: all passed"
 

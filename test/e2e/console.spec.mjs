@@ -48,11 +48,11 @@ async function logout() {
 }
 
 async function login(who) {
-  const u = USERS[who]
+  const [username, password] = who === 'admin' ? ['admin', ADMIN_PASSWORD] : [USERS[who].username, PASSWORD]
   await logout()
   await page.goto(server.base + '/login')
-  await page.locator('[data-test=login-username]').fill(u.username)
-  await page.locator('[data-test=login-password]').fill(PASSWORD)
+  await page.locator('[data-test=login-username]').fill(username)
+  await page.locator('[data-test=login-password]').fill(password)
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL((url) => !url.pathname.startsWith('/login'))
   await page.waitForLoadState('networkidle')
@@ -192,7 +192,7 @@ describe('web console', () => {
     await link.waitFor()
     await shot('05-review-inbox')
     await link.click()
-    await page.waitForURL(orderPath)
+    await page.waitForURL(server.base + orderPath)
     await page.locator('[data-test=act-review]').click()
     const dialog = page.locator('[data-test=review-dialog]')
     await dialog.waitFor()
@@ -215,7 +215,7 @@ describe('web console', () => {
       await login(who)
       assert.equal(new URL(page.url()).pathname, '/reviews')
       await page.locator('[data-test=order-link]', { hasText: orderNumber }).click()
-      await page.waitForURL(orderPath)
+      await page.waitForURL(server.base + orderPath)
       await page.locator('[data-test=act-review]').click()
       await page.locator('[data-test=review-dialog]').waitFor()
       await page.locator('[data-test=review-comment]').fill(who === 'finance' ? '账期 30 天，同意' : '库存已预留')
@@ -260,7 +260,7 @@ describe('web console', () => {
     await page.locator('[data-test=lang-zh-TW]:visible').click()
     await page.locator('.page-header h1', { hasText: '訂單列表' }).waitFor()
     await page.locator('[data-test=status-tag]', { hasText: '已確認' }).waitFor()
-    await page.locator('.el-pagination', { hasText: '共 1 筆' }).waitFor() // Element Plus locale too
+    await page.locator('.el-pagination', { hasText: '共 1 項' }).waitFor() // Element Plus locale too
     await shot('10-orders-zh-TW')
     await page.locator('[data-test=lang-switch]').click()
     await page.locator('[data-test=lang-en]:visible').click()
@@ -313,6 +313,26 @@ describe('web console', () => {
     assert.ok(overflow <= 0, `page wider than the tablet viewport by ${overflow}px`)
     await shot('17-tablet-order-detail')
     await page.setViewportSize({ width: 1366, height: 768 })
+  })
+
+  it('the admin lands on users; a bad USCC is refused on its field', async () => {
+    await login('admin')
+    assert.equal(new URL(page.url()).pathname, '/admin/users')
+    await page.locator('[data-test=user-table]').getByText('e2e_warehouse').waitFor()
+    await shot('19-admin-users')
+    await page.goto(server.base + '/customers')
+    await page.locator('[data-test=new-customer]').click()
+    await page.locator('[data-test=customer-dialog]').waitFor()
+    await page.locator('[data-test=cust-code]').fill('C-BAD')
+    await page.locator('[data-test=cust-name]').fill('校验码错误的客户')
+    await page.locator('[data-test=cust-uscc]').fill('91350100M000100Y44')
+    await page.locator('[data-test=cust-save]').click()
+    await page.locator('[data-test=customer-dialog] .el-form-item__error').first().waitFor()
+    await shot('20-customer-invalid-uscc')
+    await page.keyboard.press('Escape')
+    await page.goto(server.base + '/warehouses')
+    await page.locator('[data-test=warehouse-table]').getByText('WH-E2E').waitFor()
+    await shot('21-warehouses')
   })
 
   it('an expired session returns to the login page with a message', async () => {

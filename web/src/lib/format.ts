@@ -1,0 +1,59 @@
+// Display helpers. Times from the server carry the business time zone's offset, so the
+// wall-clock part is shown as it is.
+import { groupMoney } from './money'
+import { i18n } from '@/i18n'
+import { ApiError } from '@/api/client'
+
+export function fmtTime(s: string | null | undefined): string {
+  if (!s) return ''
+  return s.slice(0, 16).replace('T', ' ')
+}
+
+export function fmtDate(s: string | null | undefined): string {
+  return s ? s.slice(0, 10) : ''
+}
+
+export function money(s: string | null | undefined): string {
+  return groupMoney(s)
+}
+
+export function pct(rate: string | null | undefined): string {
+  if (rate === null || rate === undefined || rate === '') return ''
+  // "0.13" → "13%" without floats.
+  const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(rate)
+  if (!m) return rate
+  const frac = (m[2] ?? '').padEnd(4, '0')
+  const whole = BigInt(m[1]) * 100n + BigInt(frac.slice(0, 2))
+  const rest = frac.slice(2).replace(/0+$/, '')
+  return whole.toString() + (rest ? '.' + rest : '') + '%'
+}
+
+// Today's date in the business time zone (Asia/Shanghai), YYYY-MM-DD.
+export function businessToday(): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date())
+  return parts
+}
+
+// A one-line text for an error: the translated title of its code and the server's
+// own message, which says exactly what went wrong.
+export function errorText(e: unknown): string {
+  const t = i18n.global.t
+  if (e instanceof ApiError) {
+    const key = `errors.${e.code}`
+    const title = i18n.global.te(key) ? t(key) : t('errors.unknown')
+    const sep = i18n.global.locale.value === 'en' ? ': ' : '：'
+    // A validation failure says what is wrong field by field.
+    const fields = Object.entries(e.fields)
+    if (e.code === 'validation_failed' && fields.length) {
+      return title + sep + fields.map(([k, v]) => `${k} ${v}`).join('; ')
+    }
+    if (!e.message || e.message === title) return title
+    return `${title}${sep}${e.message}`
+  }
+  return e instanceof Error ? e.message : String(e)
+}

@@ -92,9 +92,9 @@ Response Api::Handle(const Request& req) {
   Response resp;
   if (req.path == "/healthz") {
     Status st = services_.deps.store->Ping();
-    resp = st.ok()
-               ? JsonResponse(200, {{"status", "ok"}})
-               : ErrorResponse(Status(Code::kUnavailable, "database unreachable"), req.request_id);
+    resp = st.ok() ? JsonResponse(200, {{"status", "ok"}})
+                   : ErrorResponse(Status(Code::kUnavailable, "database unreachable"),
+                                   req.request_id, LangOf(req));
   } else if (req.path == "/api/openapi.json") {
     resp.body = std::string(kOpenApiJson);
   } else if (req.path.rfind("/api/", 0) == 0) {
@@ -111,15 +111,15 @@ Response Api::Dispatch(const Request& req) {
   const auto* route = router_.Lookup(req.method, req.path, &params, &path_known);
   if (!route) {
     if (path_known) {
-      Response r =
-          ErrorResponse(Status(Code::kNotFound, "method not allowed on this path"), req.request_id);
+      Response r = ErrorResponse(Status(Code::kNotFound, "method not allowed on this path"),
+                                 req.request_id, LangOf(req));
       r.status = 405;
       nlohmann::json body = nlohmann::json::parse(r.body);
       body["error"]["code"] = "method_not_allowed";
       r.body = body.dump();
       return r;
     }
-    return ErrorResponse(Status::NotFound("no such endpoint"), req.request_id);
+    return ErrorResponse(Status::NotFound("no such endpoint"), req.request_id, LangOf(req));
   }
   Ctx ctx{req, std::move(params), {}, {}, codec_};
   if (!route->handler.public_route) {
@@ -130,12 +130,12 @@ Response Api::Dispatch(const Request& req) {
       token = auth.substr(7);
     }
     auto user = services_.auth.Authenticate(token);
-    if (!user.ok()) return ErrorResponse(user.status(), req.request_id);
+    if (!user.ok()) return ErrorResponse(user.status(), req.request_id, LangOf(req));
     ctx.user = std::move(user).value();
     ctx.actor = service::ActorOf(ctx.user);
   }
   auto result = route->handler.handler(ctx);
-  if (!result.ok()) return ErrorResponse(result.status(), req.request_id);
+  if (!result.ok()) return ErrorResponse(result.status(), req.request_id, LangOf(req));
   return std::move(result).value();
 }
 
@@ -184,10 +184,10 @@ The console has not been built (run <code>make build</code>).</p></body></html>
 Response Api::Static(const Request& req) {
   Response r;
   if (req.method != "GET" && req.method != "HEAD") {
-    return ErrorResponse(Status::NotFound("no such endpoint"), req.request_id);
+    return ErrorResponse(Status::NotFound("no such endpoint"), req.request_id, LangOf(req));
   }
   if (req.path.find("..") != std::string::npos) {
-    return ErrorResponse(Status::NotFound("no such file"), req.request_id);
+    return ErrorResponse(Status::NotFound("no such file"), req.request_id, LangOf(req));
   }
   std::string body;
   std::string path = req.path == "/" ? "/index.html" : req.path;
@@ -201,7 +201,8 @@ Response Api::Static(const Request& req) {
   }
   // The console is a single-page app: unknown paths without an extension get index.html.
   const bool looks_like_file = path.find('.', path.rfind('/')) != std::string::npos;
-  if (looks_like_file) return ErrorResponse(Status::NotFound("no such file"), req.request_id);
+  if (looks_like_file)
+    return ErrorResponse(Status::NotFound("no such file"), req.request_id, LangOf(req));
   r.content_type = "text/html; charset=utf-8";
   r.headers.emplace_back("Cache-Control", "no-cache");
   if (options_.web_dir.empty() || !ReadFile(options_.web_dir + "/index.html", &r.body)) {

@@ -68,23 +68,37 @@ std::string_view ErrorCodeOf(const Status& s) {
   return "internal";
 }
 
-Response ErrorResponse(const Status& s, const std::string& request_id) {
+Response ErrorResponse(const Status& s, const std::string& request_id, Lang lang) {
   using nlohmann::json;
   json details = json::object();
   for (const auto& [k, v] : s.details()) details[k] = v;
   if (!s.fields().empty()) {
     json fields = json::object();
     for (const auto& [k, v] : s.fields()) {
-      if (!fields.contains(k)) fields[k] = v;
+      if (!fields.contains(k)) fields[k] = Translate(v, lang);
     }
     details["fields"] = fields;
   }
-  std::string message = s.message();
+  std::string message = Translate(s.message(), lang);
+  if (s.code() == Code::kBusinessRule) {
+    const std::string translated = RuleMessage(s.rule(), lang);
+    if (!translated.empty()) message = translated;
+  }
   if (s.code() == Code::kInternal || s.code() == Code::kUnavailable) {
     spdlog::error("request {}: {}", request_id, s.message());
-    message = (s.code() == Code::kInternal ? "internal error, request id "
-                                           : "service unavailable, request id ") +
-              request_id;
+    const bool internal = s.code() == Code::kInternal;
+    switch (lang) {
+      case Lang::kEn:
+        message = internal ? "internal error, request id " : "service unavailable, request id ";
+        break;
+      case Lang::kZhCN:
+        message = internal ? "内部错误，请求编号 " : "服务暂不可用，请求编号 ";
+        break;
+      case Lang::kZhTW:
+        message = internal ? "內部錯誤，請求編號 " : "服務暫不可用，請求編號 ";
+        break;
+    }
+    message += request_id;
     details = json::object();
     details["request_id"] = request_id;
   }

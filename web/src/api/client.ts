@@ -30,6 +30,17 @@ export function onUnauthorized(handler: () => void): void {
   unauthorizedHandler = handler
 }
 
+// The console's language, sent as Accept-Language so the server's error messages and
+// field reasons come back in it (zh-CN by default, as the console).
+function currentLocale(): string {
+  try {
+    const saved = JSON.parse(localStorage.getItem('ordo.settings') ?? '{}') as { locale?: string }
+    return saved.locale || 'zh-CN'
+  } catch {
+    return 'zh-CN'
+  }
+}
+
 export function getToken(): string | null {
   return localStorage.getItem(TOKEN_KEY)
 }
@@ -60,7 +71,10 @@ export function buildQuery(query?: RequestOptions['query']): string {
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': currentLocale(),
+  }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'

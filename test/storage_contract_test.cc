@@ -504,11 +504,21 @@ TEST(OpenStore, RejectsUnknownUrls) {
   EXPECT_EQ(OpenStore("sqlite:").status().code(), Code::kValidationFailed);
 }
 
-TEST(OpenStore, PostgresqlIsNotBuiltYet) {
-  auto r = OpenStore("postgresql://localhost/ordo");
+TEST(OpenStore, UnreachablePostgresqlIsUnavailable) {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  auto r = OpenStore("postgresql://ordo@127.0.0.1:1/ordo");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kUnavailable);
-  EXPECT_EQ(r.status().message(), "PostgreSQL support is not built yet");
+  EXPECT_NE(r.status().message().find("cannot connect to PostgreSQL"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(OpenStore, PostgresqlPoolSizeIsChecked) {
+  for (const char* bad : {"1", "x", "1001", ""}) {
+    auto r = OpenStore(std::string("postgresql://ordo@127.0.0.1:1/ordo?pool_size=") + bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Code::kValidationFailed) << bad;
+  }
 }
 
 TEST_P(StoreContract, KindAndPing) {

@@ -1,4 +1,5 @@
 // ordo: serve | demo | backup | restore | routes
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -186,9 +187,19 @@ int Routes() {
   return 0;
 }
 
+// glibc returns freed memory at the top of a thread's heap to the kernel at once
+// (madvise), and every such call flushes the TLB of every core; under load that was a
+// fifth of the writer thread's time. Keep up to 64 MiB of free heap per arena instead,
+// and serve allocations up to 32 MiB from the heap rather than fresh mmaps.
+void TuneMalloc() {
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  TuneMalloc();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(Env("ORDO_LOG_LEVEL", "info")));

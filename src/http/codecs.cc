@@ -1,5 +1,11 @@
 #include "http/codecs.h"
 
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "domain/chinese_amount.h"
 
 namespace ordo::http {
@@ -253,6 +259,330 @@ json Codec::OrderJson(const Order& o, bool with_details) const {
   out["flags"] = std::move(flags);
   out["reviews"] = std::move(reviews);
   return out;
+}
+
+// ---- the order as text, without the JSON tree ----
+//
+// The answer to every order create, read and list is OrderJson(...).dump(). Building
+// that tree costs a few hundred small allocations per order; this writes the same bytes
+// straight into a string. Keys come out sorted, as nlohmann's std::map sorts them, and
+// strings are escaped as its dump() escapes them; a string that is not valid UTF-8 (which
+// dump() would reject or replace) makes OrderJsonText fall back to the tree.
+
+namespace {
+
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Appends JSON values as nlohmann's dump() writes them.
+class Text {
+ public:
+  explicit Text(std::string& out) : out_(out) {}
+  bool ok() const { return ok_; }
+
+  void Str(std::string_view v) {
+    for (const char c : v) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        if (!ValidUtf8(v)) ok_ = false;
+        break;
+      }
+    }
+    out_.push_back('"');
+    size_t run = 0;  // start of the current stretch of bytes that need no escape
+    for (size_t i = 0; i < v.size(); ++i) {
+      const char c = v[i];
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) > 0x1F) continue;
+      out_.append(v.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        default:
+          if (static_cast<unsigned char>(c) <= 0x1F) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out_ += "\\u00";
+            out_.push_back(kHex[(c >> 4) & 0xF]);
+            out_.push_back(kHex[c & 0xF]);
+          }
+      }
+    }
+    out_.append(v.data() + run, v.size() - run);
+    out_.push_back('"');
+  }
+  void Int(int64_t v) { out_ += std::to_string(v); }
+  void Bool(bool v) { out_ += v ? "true" : "false"; }
+  void Null() { out_ += "null"; }
+  void OptInt(const std::optional<int64_t>& v) { v ? Int(*v) : Null(); }
+  void OptStr(const std::optional<std::string>& v) { v ? Str(*v) : Null(); }
+  void Raw(std::string_view v) { out_ += v; }
+
+ private:
+  std::string& out_;
+  bool ok_ = true;
+};
+
+// One JSON object: members are rendered as they are added and written out sorted by key
+// at the end, as a std::map-backed json object is.
+class Object {
+ public:
+  // Renders the member's value with `render(Text&)`.
+  template <typename F>
+  void Add(std::string_view key, F render) {
+    std::string value;
+    Text t(value);
+    render(t);
+    ok_ = ok_ && t.ok();
+    members_.emplace_back(key, std::move(value));
+  }
+  void Str(std::string_view key, std::string_view v) {
+    Add(key, [&](Text& t) { t.Str(v); });
+  }
+  void Int(std::string_view key, int64_t v) {
+    Add(key, [&](Text& t) { t.Int(v); });
+  }
+  void Bool(std::string_view key, bool v) {
+    Add(key, [&](Text& t) { t.Bool(v); });
+  }
+  void OptInt(std::string_view key, const std::optional<int64_t>& v) {
+    Add(key, [&](Text& t) { t.OptInt(v); });
+  }
+  void OptStr(std::string_view key, const std::optional<std::string>& v) {
+    Add(key, [&](Text& t) { t.OptStr(v); });
+  }
+  void Raw(std::string_view key, std::string value) {
+    members_.emplace_back(key, std::move(value));
+  }
+  bool ok() const { return ok_; }
+
+  // Appends {"k":v,...} to out.
+  void WriteTo(std::string& out) {
+    std::sort(members_.begin(), members_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [key, value] : members_) {
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      out += key;  // our own keys: nothing to escape
+      out += "\":";
+      out += value;
+    }
+    out.push_back('}');
+  }
+  std::string Finish() {
+    std::string out;
+    WriteTo(out);
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> members_;
+  bool ok_ = true;
+};
+
+std::optional<std::string> OptDateText(const std::optional<Date>& d) {
+  if (!d) return std::nullopt;
+  return FormatDate(*d);
+}
+
+// The members of Codec::OrderJson, in any order; false when a string is not UTF-8.
+bool WriteOrder(const Codec& codec, const Order& o, bool with_details, std::string& out) {
+  Object obj;
+  obj.Int("id", o.id);
+  obj.Str("number", o.number);
+  obj.Str("status", domain::OrderStatusName(o.status));
+  std::optional<std::string> before_hold;
+  if (o.status_before_hold)
+    before_hold = std::string(domain::OrderStatusName(*o.status_before_hold));
+  obj.OptStr("status_before_hold", before_hold);
+  obj.Str("delivery_status", o.delivery_status);
+  obj.Str("billing_status", o.billing_status);
+  obj.Str("payment_status", o.payment_status);
+  obj.Str("channel", domain::ChannelName(o.channel));
+  obj.Int("customer_id", o.customer_id);
+  obj.Str("customer_code", o.customer_code);
+  obj.Str("customer_name", o.customer_name);
+  obj.OptInt("partner_id", o.partner_id);
+  obj.Str("price_mode", domain::PriceModeName(o.price_mode));
+  {
+    Object totals;
+    totals.Str("net", o.totals.net.ToString());
+    totals.Str("tax", o.totals.tax.ToString());
+    totals.Str("freight", o.totals.freight.ToString());
+    totals.Str("discount", o.totals.discount.ToString());
+    totals.Str("gross", o.totals.gross.ToString());
+    obj.Raw("totals", totals.Finish());
+  }
+  obj.Str("amount_in_words", domain::AmountInWords(o.totals.gross, domain::Script::kSimplified));
+  obj.Str("amount_in_words_traditional",
+          domain::AmountInWords(o.totals.gross, domain::Script::kTraditional));
+  obj.OptStr("requested_delivery_date", OptDateText(o.requested_delivery_date));
+  obj.OptStr("promised_date", OptDateText(o.promised_date));
+  bool ok = true;
+  {
+    Object ship;
+    ship.Str("name", o.ship_to.name);
+    ship.Str("phone", o.ship_to.phone);
+    ship.Str("address", o.ship_to.address);
+    ship.Str("postcode", o.ship_to.postcode);
+    ok = ok && ship.ok();
+    obj.Raw("ship_to", ship.Finish());
+  }
+  {
+    Object terms;
+    terms.Str("method", domain::PaymentMethodName(o.payment_terms.method));
+    terms.Int("net_days", o.payment_terms.net_days);
+    terms.Str("prepay_percent", o.payment_terms.prepay_percent.ToTrimmed());
+    obj.Raw("payment_terms", terms.Finish());
+  }
+  obj.Str("invoice_type", domain::InvoiceTypeName(o.invoice_type));
+  obj.Str("special_requirements", o.special_requirements);
+  obj.Str("notes", o.notes);
+  obj.Str("external_ref", o.external_ref);
+  obj.Bool("needs_confirmation", o.needs_confirmation);
+  obj.Int("review_round", o.review_round);
+  obj.Str("cancel_reason", o.cancel_reason);
+  obj.Str("hold_reason", o.hold_reason);
+  obj.OptInt("confirmed_by", o.confirmed_by);
+  std::optional<std::string> confirmed_at;
+  if (o.confirmed_at) confirmed_at = codec.Time(*o.confirmed_at);
+  obj.OptStr("confirmed_at", confirmed_at);
+  obj.Int("created_by", o.created_by);
+  obj.Str("created_at", codec.Time(o.created_at));
+  obj.Str("updated_at", codec.Time(o.updated_at));
+  obj.Int("version", o.version);
+  if (with_details) {
+    std::string lines = "[";
+    for (const auto& l : o.lines) {
+      if (lines.size() > 1) lines.push_back(',');
+      Object line;
+      line.Int("line_no", l.line_no);
+      line.Int("product_id", l.product_id);
+      line.Str("sku", l.sku);
+      line.Str("name", l.name);
+      line.Str("spec", l.spec);
+      line.Str("unit", l.unit);
+      line.Str("qty", l.qty.ToTrimmed());
+      line.Str("unit_price", l.unit_price.ToString());
+      line.Str("discount_rate", l.discount_rate.ToTrimmed());
+      line.Str("tax_rate", l.tax_rate.ToTrimmed());
+      line.Str("net", l.net.ToString());
+      line.Str("tax", l.tax.ToString());
+      line.Str("gross", l.gross.ToString());
+      line.OptInt("warehouse_id", l.warehouse_id);
+      line.Bool("make_to_order", l.make_to_order);
+      line.Str("reserved_qty", l.reserved_qty.ToTrimmed());
+      line.Str("backordered_qty", l.backordered_qty.ToTrimmed());
+      line.Str("shipped_qty", l.shipped_qty.ToTrimmed());
+      line.Str("delivered_qty", l.delivered_qty.ToTrimmed());
+      line.Str("invoiced_qty", l.invoiced_qty.ToTrimmed());
+      line.Str("returned_qty", l.returned_qty.ToTrimmed());
+      ok = ok && line.ok();
+      line.WriteTo(lines);
+    }
+    lines.push_back(']');
+    obj.Raw("lines", std::move(lines));
+    std::string flags = "[";
+    for (const auto& f : o.flags) {
+      if (flags.size() > 1) flags.push_back(',');
+      Object flag;
+      flag.Str("code", f.code);
+      flag.Str("department", domain::DepartmentName(f.department));
+      flag.Str("message", f.message);
+      flag.OptInt("line_no", f.line_no ? std::optional<int64_t>(*f.line_no) : std::nullopt);
+      ok = ok && flag.ok();
+      flag.WriteTo(flags);
+    }
+    flags.push_back(']');
+    obj.Raw("flags", std::move(flags));
+    std::string reviews = "[";
+    for (const auto& r : o.reviews) {
+      if (reviews.size() > 1) reviews.push_back(',');
+      Object review;
+      review.Int("round", r.round);
+      review.Str("department", domain::DepartmentName(r.department));
+      review.Str("decision", r.approved ? "approve" : "reject");
+      review.Str("comment", r.comment);
+      review.Bool("override_price", r.override_price);
+      review.Bool("override_credit", r.override_credit);
+      review.OptStr("restock_date", OptDateText(r.restock_date));
+      review.Int("reviewer_id", r.reviewer_id);
+      review.Str("reviewer", r.reviewer);
+      review.Str("created_at", codec.Time(r.created_at));
+      ok = ok && review.ok();
+      review.WriteTo(reviews);
+    }
+    reviews.push_back(']');
+    obj.Raw("reviews", std::move(reviews));
+  }
+  ok = ok && obj.ok();
+  obj.WriteTo(out);
+  return ok;
+}
+
+}  // namespace
+
+std::string OrderJsonText(const Codec& codec, const Order& o, bool with_details) {
+  std::string out;
+  out.reserve(with_details ? 1024 + 700 * o.lines.size() : 1024);
+  if (WriteOrder(codec, o, with_details, out)) return out;
+  return codec.OrderJson(o, with_details)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 json Codec::EventJson(const domain::Event& e) const {

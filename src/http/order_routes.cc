@@ -5,7 +5,18 @@
 
 namespace ordo::http {
 
+// Defined beside Codec::OrderJson in codecs.cc: the bytes of
+// codec.OrderJson(o, with_details).dump(), written without building the JSON tree.
+std::string OrderJsonText(const Codec& codec, const domain::Order& o, bool with_details);
+
 namespace {
+
+Response OrderResponse(int status, const Ctx& c, const domain::Order& o) {
+  Response r;
+  r.status = status;
+  r.body = OrderJsonText(c.codec, o, true);
+  return r;
+}
 
 // The hash of the request as parsed, so whitespace and key order do not matter.
 std::string RequestHash(const Request& req, const nlohmann::json& body) {
@@ -101,7 +112,7 @@ RouteHandler OrderAction(Action action) {
     ASSIGN_OR_RETURN(int64_t id, c.Id());
     ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
     ASSIGN_OR_RETURN(auto order, action(c, id, if_match));
-    return JsonResponse(200, c.codec.OrderJson(order));
+    return OrderResponse(200, c, order);
   };
 }
 
@@ -134,7 +145,7 @@ void AddOrderRoutes(Api& api) {
       resp.headers.emplace_back("Idempotent-Replayed", "true");
       return resp;
     }
-    resp = JsonResponse(201, c.codec.OrderJson(result.order));
+    resp = OrderResponse(201, c, result.order);
     resp.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(result.order.id));
     return resp;
   });
@@ -142,15 +153,23 @@ void AddOrderRoutes(Api& api) {
   api.Add("GET", "/api/v1/orders", [&s, tz](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto f, ReadFilter(c, tz));
     ASSIGN_OR_RETURN(auto result, s.orders.List(c.actor, f));
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& o : result.items) items.push_back(c.codec.OrderJson(o, false));
-    return JsonResponse(200, PageJson(items, result.total, f.page));
+    // The bytes of JsonResponse(200, PageJson(items, ...)): keys in sorted order.
+    Response r;
+    r.body = "{\"items\":[";
+    for (size_t i = 0; i < result.items.size(); ++i) {
+      if (i > 0) r.body += ',';
+      r.body += OrderJsonText(c.codec, result.items[i], false);
+    }
+    r.body += "],\"page\":" + std::to_string(f.page.page) +
+              ",\"page_size\":" + std::to_string(f.page.page_size) +
+              ",\"total\":" + std::to_string(result.total) + "}";
+    return r;
   });
 
   api.Add("GET", "/api/v1/orders/{id}", [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, c.Id());
     ASSIGN_OR_RETURN(auto order, s.orders.Get(c.actor, id));
-    return JsonResponse(200, c.codec.OrderJson(order));
+    return OrderResponse(200, c, order);
   });
 
   api.Add("PATCH", "/api/v1/orders/{id}",

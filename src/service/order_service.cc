@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "domain/credit.h"
 #include "domain/order_number.h"
@@ -76,8 +77,17 @@ void CheckOrderInput(const OrderInput& in, FieldErrors& errors) {
 
 namespace {
 
+// The customer and products a transaction has read already, so that create-and-submit
+// reads each once.
+struct Loaded {
+  std::optional<domain::Customer> customer;
+  std::map<int64_t, domain::Product> products;
+};
+
 // Applies the input to the order: customer, lines (from the products), prices, defaults.
-Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in, bool creating) {
+// What it reads is left in `loaded`.
+Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in, bool creating,
+                  Loaded& loaded) {
   FieldErrors errors;
   CheckOrderInput(in, errors);
   if (in.customer_id && (creating || *in.customer_id != order.customer_id)) {
@@ -85,6 +95,7 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
     if (!customer.ok() || !CheckPartnerScope(actor, customer->partner_id, "customer").ok()) {
       errors.Add("customer_id", "no such customer");
     } else {
+      loaded.customer = *customer;
       order.customer_id = customer->id;
       order.customer_code = customer->code;
       order.customer_name = customer->name;
@@ -120,7 +131,7 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
 
   if (in.lines) {
     std::vector<domain::OrderLine> lines;
-    std::map<int64_t, domain::Product> products;
+    std::map<int64_t, domain::Product>& products = loaded.products;
     for (size_t i = 0; i < in.lines->size() && i < kMaxLines; ++i) {
       const LineInput& li = (*in.lines)[i];
       domain::OrderLine line;
@@ -196,19 +207,23 @@ Status ReleaseAll(Tx& tx, Order& o, const Actor& actor, Millis now) {
 // Reserves stock for every line (rows locked in product, warehouse order), sets the flags
 // and moves the order to pending_review. Movements are returned, not written: a new order
 // has no id yet.
+// `loaded` holds what this transaction has read already (nothing on a plain submit).
 Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
-                std::vector<domain::StockMovement>& movements, json& data) {
+                std::vector<domain::StockMovement>& movements, json& data, Loaded& loaded) {
   const auto next = domain::Transition(o.status, OrderAction::kSubmit);
   if (!next) {
     return Status::InvalidTransition(std::string(domain::OrderStatusName(o.status)), "submit");
   }
-  ASSIGN_OR_RETURN(domain::Customer customer, tx.GetCustomer(o.customer_id));
+  if (!loaded.customer || loaded.customer->id != o.customer_id) {
+    ASSIGN_OR_RETURN(loaded.customer, tx.GetCustomer(o.customer_id));
+  }
+  const domain::Customer& customer = *loaded.customer;
   if (customer.blocked) return Status::Invalid("customer_id", "customer is blocked");
 
   domain::SubmitContext ctx;
   ctx.today = deps.Today();
   ctx.credit_limit = customer.credit_limit;
-  std::map<int64_t, domain::Product> products;
+  std::map<int64_t, domain::Product>& products = loaded.products;
   for (const auto& line : o.lines) {
     if (!products.count(line.product_id)) {
       ASSIGN_OR_RETURN(auto p, tx.GetProduct(line.product_id));
@@ -296,7 +311,8 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     }
     Order& o = out.order;
     o.channel = actor.IsPartnerOnly() ? domain::Channel::kPartner : domain::Channel::kPhone;
-    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, true));
+    Loaded loaded;
+    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, true, loaded));
     const Millis now = deps_.Now();
     const Date today = deps_.tz.DateOf(now);
     ASSIGN_OR_RETURN(int64_t serial, tx.NextOrderSerial(today));
@@ -306,7 +322,9 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     o.version = 1;
     std::vector<domain::StockMovement> movements;
     json submit_data;
-    if (input.submit) RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, submit_data));
+    if (input.submit) {
+      RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, submit_data, loaded));
+    }
     ASSIGN_OR_RETURN(o.id, tx.InsertOrder(o));
     for (auto& m : movements) {
       m.order_id = o.id;
@@ -383,7 +401,8 @@ Result<Order> OrderService::Edit(const Actor& actor, int64_t id, const OrderInpu
   return Mutate(deps_, actor, id, if_match, "edit", [&](Tx& tx, Order& o, json& data) {
     if (!domain::IsAllowed(o.status, OrderAction::kEdit)) return NotAllowed(o, "edit");
     const Money before = o.totals.gross;
-    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, false));
+    Loaded loaded;
+    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, false, loaded));
     data = {{"gross", {before.ToString(), o.totals.gross.ToString()}}, {"lines", o.lines.size()}};
     return Status::Ok();
   });
@@ -394,7 +413,8 @@ Result<Order> OrderService::Submit(const Actor& actor, int64_t id,
   RETURN_IF_ERROR(CanEditOrders(actor));
   return Mutate(deps_, actor, id, if_match, "submit", [&](Tx& tx, Order& o, json& data) {
     std::vector<domain::StockMovement> movements;
-    RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, data));
+    Loaded loaded;
+    RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, data, loaded));
     for (const auto& m : movements) RETURN_IF_ERROR(tx.InsertMovement(m));
     return Status::Ok();
   });

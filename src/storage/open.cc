@@ -4,6 +4,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "storage/postgres/pg_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -40,7 +41,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   const std::string_view u(url);
   if (u.starts_with(kSqlitePrefix)) return OpenSqlite(u.substr(kSqlitePrefix.size()));
   if (u.starts_with("postgresql://") || u.starts_with("postgres://")) {
-    return Status(Code::kUnavailable, "PostgreSQL support is not built yet");
+    auto store = postgres::PgStore::Open(url);
+    if (!store.ok()) return store.TakeStatus();
+    return std::unique_ptr<Store>(std::move(store).value());
   }
   return Status::Invalid("db", "expected sqlite:PATH or postgresql://...");
 }

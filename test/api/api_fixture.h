@@ -158,6 +158,9 @@ class ApiTest : public ::testing::Test {
   OrdoProcess& server() { return *server_; }
   HttpClient& admin() { return *admin_; }
   std::string db_path() const { return server_->db_url().substr(std::string("sqlite:").size()); }
+  // The integer that `sql` answers from the server's database, SQLite or PostgreSQL (-1
+  // with a failure when it cannot).
+  int64_t DbCount(const std::string& sql) const { return server_->QueryScalar(sql); }
 
   // A new client of the server with this token (one per thread).
   HttpClient ClientWithToken(const std::string& token) const {

@@ -59,15 +59,14 @@ class BadInputTest : public ApiTest {
     for (const auto& [w, row] : StockOf(product_)) stock.push_back(row);
     s["stock"] = stock;
     s["movements_total"] = AdminGet("/api/v1/stock/movements?page_size=1")["total"];
-    const std::string db = db_path();
     for (const char* table : {"orders", "order_lines", "order_flags", "order_reviews", "events",
                               "stock_movements", "idempotency_keys"}) {
-      s["rows"][table] = SqliteCount(db, std::string("SELECT count(*) FROM ") + table);
+      s["rows"][table] = DbCount(std::string("SELECT count(*) FROM ") + table);
     }
-    s["rows"]["order_versions"] = SqliteCount(db, "SELECT coalesce(sum(version), 0) FROM orders");
+    s["rows"]["order_versions"] = DbCount("SELECT coalesce(sum(version), 0) FROM orders");
     s["rows"]["order_serials"] =
-        SqliteCount(db, "SELECT coalesce(sum(last_serial), 0) FROM order_counters");
-    s["rows"]["stock_reserved"] = SqliteCount(db, "SELECT coalesce(sum(reserved), 0) FROM stock");
+        DbCount("SELECT coalesce(sum(last_serial), 0) FROM order_counters");
+    s["rows"]["stock_reserved"] = DbCount("SELECT coalesce(sum(reserved), 0) FROM stock");
     return s;
   }
 

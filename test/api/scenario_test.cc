@@ -1,5 +1,6 @@
 // Scenario-driven API tests: every test/scenarios/*.json is one test that starts a fresh
-// `ordo serve` (temp SQLite database) and runs the file's steps against it in order.
+// `ordo serve` (temp SQLite database; a fresh PostgreSQL database in api_tests_pg) and runs
+// the file's steps against it in order.
 //
 // A scenario file:
 //   {"description": "...",
@@ -42,7 +43,6 @@
 // Set ORDO_SCENARIO_VERBOSE=1 to print every request and answer.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -357,48 +357,15 @@ std::string Mismatch(const json& want, const std::optional<json>& got) {
 
 // ---- the database, read-only ----
 
-// The rows of `sql` as JSON arrays; throws ScenarioError on an SQL error.
-std::vector<json> QueryDb(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw ScenarioError("cannot open " + path + ": " + msg);
-  }
-  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, sqlite3_close);
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    throw ScenarioError("SQL error in \"" + sql + "\": " + sqlite3_errmsg(db));
-  }
-  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> st(raw, sqlite3_finalize);
-  std::vector<json> rows;
-  for (;;) {
-    const int rc = sqlite3_step(st.get());
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW)
-      throw ScenarioError("SQL error in \"" + sql + "\": " + sqlite3_errmsg(db));
-    json row = json::array();
-    for (int i = 0; i < sqlite3_column_count(st.get()); ++i) {
-      switch (sqlite3_column_type(st.get(), i)) {
-        case SQLITE_INTEGER:
-          row.push_back(sqlite3_column_int64(st.get(), i));
-          break;
-        case SQLITE_FLOAT:
-          row.push_back(sqlite3_column_double(st.get(), i));
-          break;
-        case SQLITE_NULL:
-          row.push_back(nullptr);
-          break;
-        default: {
-          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
-          row.push_back(std::string(text ? text : ""));
-        }
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+// The rows of `sql` as JSON arrays, from the server's database (SQLite or PostgreSQL);
+// throws ScenarioError on an SQL error.
+std::vector<json> QueryDb(const OrdoProcess& server, const std::string& sql) {
+  std::vector<std::vector<json>> rows;
+  std::string error;
+  if (!server.QueryRows(sql, &rows, &error)) throw ScenarioError(error);
+  std::vector<json> out;
+  for (auto& row : rows) out.emplace_back(std::move(row));
+  return out;
 }
 
 // ---- running a scenario ----
@@ -661,11 +628,9 @@ class Runner {
   }
 
   void CheckDb(const json& checks, std::vector<std::string>* problems) {
-    std::string path = server_.db_url();
-    if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
     for (const json& check : checks) {
       const std::string sql = vars_.Expand(check.at("sql").get<std::string>());
-      const std::vector<json> rows = QueryDb(path, sql);
+      const std::vector<json> rows = QueryDb(server_, sql);
       if (check.contains("equals")) {
         const json want = vars_.Substitute(check["equals"]);
         const std::optional<json> got =

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+
+#include "support/pg_cluster.h"
 
 #ifndef ORDO_BINARY
 #define ORDO_BINARY "ordo"
@@ -170,8 +173,17 @@ std::unique_ptr<OrdoProcess> OrdoProcess::Start(Options options) {
     }
     process->own_data_dir_ = true;
   }
-  process->db_url_ = process->options_.db_url.empty() ? "sqlite:" + process->data_dir_ + "/ordo.db"
-                                                      : process->options_.db_url;
+  process->db_url_ = process->options_.db_url;
+  if (process->db_url_.empty() && PostgresBackend()) {
+    std::string error;
+    process->pg_db_ = PgDatabase::Create(&error);
+    if (process->pg_db_ == nullptr) {
+      ADD_FAILURE() << "cannot create a PostgreSQL database: " << error;
+      return nullptr;
+    }
+    process->db_url_ = process->pg_db_->url();
+  }
+  if (process->db_url_.empty()) process->db_url_ = "sqlite:" + process->data_dir_ + "/ordo.db";
   if (!process->Launch()) return nullptr;
   return process;
 }
@@ -236,6 +248,72 @@ OrdoProcess::~OrdoProcess() {
     std::error_code ec;
     std::filesystem::remove_all(data_dir_, ec);
   }
+}
+
+std::string OrdoProcess::backend() const {
+  return db_url_.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
+}
+
+bool OrdoProcess::QueryRows(const std::string& sql, std::vector<std::vector<nlohmann::json>>* rows,
+                            std::string* error) const {
+  if (backend() == "postgresql") return PgQuery(db_url_, sql, rows, error);
+  std::string path = db_url_.substr(std::string_view("sqlite:").size());
+  if (path.rfind("//", 0) == 0) path = path.substr(2);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    *error = "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* st = nullptr;
+  bool ok = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK;
+  rows->clear();
+  while (ok) {
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      ok = false;
+      break;
+    }
+    std::vector<nlohmann::json> row;
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+          row.emplace_back(sqlite3_column_int64(st, i));
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(st, i));
+          break;
+        case SQLITE_NULL:
+          row.emplace_back(nullptr);
+          break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+          row.emplace_back(std::string(text ? text : ""));
+        }
+      }
+    }
+    rows->push_back(std::move(row));
+  }
+  if (!ok) *error = "SQL error in \"" + sql + "\": " + sqlite3_errmsg(db);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return ok;
+}
+
+int64_t OrdoProcess::QueryScalar(const std::string& sql) const {
+  std::vector<std::vector<nlohmann::json>> rows;
+  std::string error;
+  if (!QueryRows(sql, &rows, &error)) {
+    ADD_FAILURE() << error;
+    return -1;
+  }
+  if (rows.empty() || rows[0].empty() || !rows[0][0].is_number_integer()) {
+    ADD_FAILURE() << "no integer from " << sql;
+    return -1;
+  }
+  return rows[0][0].get<int64_t>();
 }
 
 std::string OrdoProcess::Output() const {

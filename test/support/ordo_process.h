@@ -2,6 +2,11 @@
 // Runs the real `ordo` binary for API tests: `ordo serve` on 127.0.0.1:0 against a
 // database in a fresh temp directory, and `ordo <subcommand>` for CLI tests.
 //
+// The database is a SQLite file in the temp directory, or, when ORDO_TEST_BACKEND is
+// "postgres", a fresh database of its own in the PostgreSQL cluster of ORDO_TEST_PG_URL
+// (see support/pg_cluster.h), dropped when the OrdoProcess goes. QueryRows / QueryScalar
+// read whichever it is, so tests check the database the same way on both.
+//
 // The binary is ORDO_BINARY (set by test/CMakeLists.txt); the environment variable of
 // the same name overrides it. The child's stdout and stderr go through one pipe that a
 // background thread drains into Output(), so the child never blocks on a full pipe.
@@ -24,12 +29,14 @@
 
 namespace ordo::test {
 
+class PgDatabase;
+
 using EnvVars = std::vector<std::pair<std::string, std::string>>;
 
 class OrdoProcess {
  public:
   struct Options {
-    std::string db_url;  // empty: sqlite:<data_dir>/ordo.db
+    std::string db_url;  // empty: sqlite:<data_dir>/ordo.db, or a fresh PostgreSQL database
     std::string admin_password = "admin-pass-1";
     std::vector<std::string> extra_args;  // appended to `serve --db ... --listen ...`
     EnvVars env;                          // on top of the test's environment
@@ -56,6 +63,20 @@ class OrdoProcess {
 
   // A new client for this server (one per thread).
   HttpClient Client() const { return HttpClient(host(), port_); }
+
+  // "sqlite" or "postgresql": the database the server uses.
+  std::string backend() const;
+
+  // Runs a read-only query on the server's database (a connection of its own per call)
+  // and returns its rows; values are typed as SQLite's are (integers, doubles, text,
+  // null; PostgreSQL booleans as 0/1, integral NUMERIC as integers). False and `*error`
+  // on failure. Write SQL both databases understand (scripts/with-postgres.sh adds
+  // group_concat to PostgreSQL).
+  bool QueryRows(const std::string& sql, std::vector<std::vector<nlohmann::json>>* rows,
+                 std::string* error) const;
+  // The integer in the first column of the first row of `sql` (e.g. SELECT count(*) ...);
+  // -1 with a gtest failure when the query fails, returns no row or no integer.
+  int64_t QueryScalar(const std::string& sql) const;
 
   // Everything the child has printed so far (stdout and stderr).
   std::string Output() const;
@@ -88,6 +109,7 @@ class OrdoProcess {
   std::string data_dir_;
   bool own_data_dir_ = false;
   std::string db_url_;
+  std::unique_ptr<PgDatabase> pg_db_;  // the database this object created, if PostgreSQL
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   int out_fd_ = -1;

@@ -10,9 +10,12 @@
 namespace ordo::storage::sqlite {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(path, /*writer=*/true));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                   Connection::Open(path, Connection::Role::kWriter));
   RETURN_IF_ERROR(Migrate(*conn));
-  auto writer = std::make_unique<Writer>(std::move(conn));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpoint_conn,
+                   Connection::Open(path, Connection::Role::kCheckpointer));
+  auto writer = std::make_unique<Writer>(std::move(conn), std::move(checkpoint_conn));
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(writer)));
   RETURN_IF_ERROR(store->Ping());
   return store;
@@ -32,7 +35,7 @@ Status SqliteStore::Write(const std::function<Status(Tx&)>& fn) { return writer_
 
 Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) {
   ASSIGN_OR_RETURN(Lease conn, AcquireReader());
-  RETURN_IF_ERROR(conn->Exec("BEGIN"));
+  RETURN_IF_ERROR(conn->Run("BEGIN"));
   Status st;
   try {
     SqliteTx tx(*conn, /*writable=*/false);
@@ -40,7 +43,7 @@ Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) {
   } catch (...) {
     st = Status::Internal("unexpected exception in a read transaction");
   }
-  Status end = conn->Exec("COMMIT");
+  Status end = conn->Run("COMMIT");
   return st.ok() ? end : st;
 }
 
@@ -103,7 +106,7 @@ Result<SqliteStore::Lease> SqliteStore::AcquireReader() {
   }
   ++open_readers_;
   lock.unlock();
-  auto conn = Connection::Open(path_, /*writer=*/false);
+  auto conn = Connection::Open(path_, Connection::Role::kReader);
   if (!conn.ok()) {
     lock.lock();
     --open_readers_;

@@ -119,7 +119,17 @@ Result<StockRow> SqliteTx::AdjustOnHand(int64_t product_id, int64_t warehouse_id
 Result<Qty> SqliteTx::Reserve(int64_t product_id, int64_t warehouse_id, Qty want) {
   RETURN_IF_ERROR(CheckWritable());
   if (want <= Qty()) return Qty();
-  // The UPDATE alone decides how much is reserved: min(want, available), only while
+  {
+    // The common case in one statement: enough is available, all of it is reserved.
+    ASSIGN_OR_RETURN(Stmt st, conn_.Prepare("UPDATE stock SET reserved = reserved + ?1, "
+                                            "version = version + 1 "
+                                            "WHERE product_id = ?2 AND warehouse_id = ?3 "
+                                            "AND on_hand - reserved >= ?1 RETURNING 1"));
+    st.BindAll(want, product_id, warehouse_id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) return want;
+  }
+  // Otherwise the UPDATE alone decides how much is reserved: min(want, available), only while
   // something is available. RETURNING can show only the new value, so the old one is
   // read first; both run in this connection's write transaction, which no other
   // statement can interleave with (the store has one writer and BEGIN IMMEDIATE).

@@ -25,10 +25,14 @@ class Stmt;
 
 class Connection {
  public:
-  // Opens the database file. The writer creates it and sets journal_mode=WAL,
-  // synchronous=FULL and foreign_keys=ON; readers are query_only. Both wait up to
+  enum class Role {
+    kWriter,        // creates the file; journal_mode=WAL, synchronous=FULL, foreign_keys=ON
+    kReader,        // query_only
+    kCheckpointer,  // copies the WAL into the database file (synchronous=FULL)
+  };
+  // Opens the database file in the "ordo" VFS (wal_vfs.h). Every role waits up to
   // busy_timeout_ms on a lock.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool writer,
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, Role role,
                                                   int busy_timeout_ms = 5000);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -36,6 +40,9 @@ class Connection {
 
   // Runs SQL without parameters or result rows; may hold several statements.
   Status Exec(const char* sql);
+  // Runs one statement without parameters, prepared once and then taken from the cache:
+  // for the BEGIN, COMMIT, SAVEPOINT and RELEASE of every transaction.
+  Status Run(std::string_view sql);
   // A prepared statement for `sql`, from the cache when it is not already in use.
   Result<Stmt> Prepare(std::string_view sql);
 

@@ -1,13 +1,58 @@
 #include "storage/sqlite/writer.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "storage/sqlite/sqlite_tx.h"
 
 namespace ordo::storage::sqlite {
 
-Writer::Writer(std::unique_ptr<Connection> conn, size_t max_batch)
-    : conn_(std::move(conn)), max_batch_(max_batch), thread_([this] { Loop(); }) {}
+namespace {
+// Past this many WAL pages (32 MiB) the checkpointer is asked to copy them back. A page
+// that many commits change (an index page per product) is copied once per checkpoint,
+// so rarer checkpoints copy much less than SQLite's default of every 1,000 pages.
+constexpr int kCheckpointFrames = 8192;
+// Past this many (128 MiB) the writer makes the WAL start over (MaybeRestartWal).
+constexpr int kRestartFrames = 32768;
+// The longest the writer waits after a commit for the next batch to fill (see Loop).
+constexpr auto kMaxGather = std::chrono::microseconds(2000);
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Connection> conn, std::unique_ptr<Connection> checkpoint_conn,
+               size_t max_batch)
+    : conn_(std::move(conn)), max_batch_(max_batch) {
+  if (checkpoint_conn) {
+    checkpointer_ = std::make_unique<Checkpointer>(std::move(checkpoint_conn));
+    sqlite3_wal_autocheckpoint(conn_->handle(), 0);  // replaces SQLite's own hook
+    sqlite3_wal_hook(conn_->handle(), &Writer::OnWalCommit, this);
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+int Writer::OnWalCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int frames) {
+  auto* w = static_cast<Writer*>(self);
+  if (std::getenv("ORDO_DEBUG_WRITER") && frames > w->wal_frames_) {
+    static int64_t total = 0, n = 0;
+    total += frames - w->wal_frames_;
+    if (++n % 200 == 0) std::fprintf(stderr, "wal: %.1f frames/commit\n", double(total) / n);
+  }
+  w->wal_frames_ = frames;
+  if (frames >= kCheckpointFrames) w->checkpointer_->Poke();
+  return SQLITE_OK;
+}
+
+void Writer::MaybeRestartWal() {
+  if (!checkpointer_ || wal_frames_ < kRestartFrames) return;
+  // The checkpointer has copied nearly everything; this copies the rest (PASSIVE: if the
+  // checkpointer is busy right now, this returns at once and the next batch tries).
+  int log_frames = 0;
+  int copied_frames = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(conn_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                           &log_frames, &copied_frames);
+  if (rc == SQLITE_OK && log_frames == copied_frames) wal_frames_ = 0;
+}
 
 Writer::~Writer() {
   {
@@ -16,6 +61,7 @@ Writer::~Writer() {
   }
   work_cv_.notify_all();
   thread_.join();
+  checkpointer_.reset();  // before the connection closes (and checkpoints) the WAL
 }
 
 Status Writer::Submit(const Fn& fn) {
@@ -23,41 +69,74 @@ Status Writer::Submit(const Fn& fn) {
     return Status::Internal("Store::Write called from inside a write transaction");
   }
   Job job{&fn, Status::Ok(), false};
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return Status(Code::kUnavailable, "the store is closing");
-    queue_.push_back(&job);
-  }
-  work_cv_.notify_one();
   std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [&] { return job.done; });
+  if (stopping_) return Status(Code::kUnavailable, "the store is closing");
+  queue_.push_back(&job);
+  // Wake the writer only when it waits for exactly this: a busy writer takes the job
+  // with the next batch anyway.
+  if (queue_.size() == wake_at_) work_cv_.notify_one();
+  while (!job.done) {
+    // A queued job goes into the batch after the last one taken (or a later one, when
+    // that batch was full: then this wakes early and waits again).
+    const uint64_t batch = job.batch != 0 ? job.batch : batches_taken_ + 1;
+    done_cv_[batch % 2].wait(lock);
+  }
   return std::move(job.result);
 }
 
 void Writer::Loop() {
+  using Clock = std::chrono::steady_clock;
   std::vector<Job*> batch;
+  size_t released = 0;       // jobs of the last batch, whose callers are coming back
+  size_t queued_behind = 0;  // jobs that queued while the last batch ran
+  Clock::time_point committed_at;
+  Clock::duration gather{};  // how long the next batch may wait to fill
   for (;;) {
     batch.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
+      wake_at_ = 1;
       work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Gather. The callers released by the last commit need a moment (their answer,
+      // the client, the next request) to come back; starting at once would commit the
+      // few jobs that queued meanwhile on their own, and under steady load the callers
+      // would split into two halves taking turns, each paying for a full fsync. So wait,
+      // briefly, for as many jobs as were in flight during the last batch: at most half
+      // as long as the last commit took (waiting longer than a commit costs more than
+      // the commit it saves), and never more than kMaxGather.
+      const size_t target = std::min(max_batch_, released + queued_behind);
+      if (!stopping_ && queue_.size() < target && gather.count() > 0) {
+        wake_at_ = target;
+        work_cv_.wait_until(lock, committed_at + gather,
+                            [&] { return stopping_ || queue_.size() >= target; });
+      }
+      wake_at_ = 0;                // busy: nobody needs to wake the writer
       if (queue_.empty()) return;  // stopping, and every job is done
+      ++batches_taken_;
       while (!queue_.empty() && batch.size() < max_batch_) {
+        queue_.front()->batch = batches_taken_;
         batch.push_back(queue_.front());
         queue_.pop_front();
       }
     }
+    MaybeRestartWal();
     RunBatch(batch);
+    uint64_t number = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      number = batch.front()->batch;
       for (Job* job : batch) job->done = true;  // a caller may return as soon as this is set
+      released = batch.size();
+      queued_behind = queue_.size();
     }
-    done_cv_.notify_all();
+    committed_at = Clock::now();
+    gather = std::min<Clock::duration>(kMaxGather, last_commit_ / 2);
+    done_cv_[number % 2].notify_all();
   }
 }
 
 Status Writer::RunJob(const Fn& fn) {
-  RETURN_IF_ERROR(conn_->Exec("SAVEPOINT job"));
+  RETURN_IF_ERROR(conn_->Run("SAVEPOINT job"));
   Status st;
   try {
     SqliteTx tx(*conn_, /*writable=*/true);
@@ -70,12 +149,12 @@ Status Writer::RunJob(const Fn& fn) {
     return st.ok() ? Status::Internal("the transaction was rolled back by the database") : st;
   }
   if (st.ok()) {
-    Status released = conn_->Exec("RELEASE job");
+    Status released = conn_->Run("RELEASE job");
     if (released.ok()) return st;
     st = std::move(released);
   }
   const Status undone = conn_->Exec("ROLLBACK TO job");
-  const Status released = conn_->Exec("RELEASE job");
+  const Status released = conn_->Run("RELEASE job");
   if (!undone.ok() || !released.ok()) {
     // The job's writes could not be taken back alone: take back the whole batch.
     (void)conn_->Exec("ROLLBACK");
@@ -83,7 +162,21 @@ Status Writer::RunJob(const Fn& fn) {
   return st;
 }
 
+namespace {
+struct DebugStats {
+  int64_t batches = 0, jobs = 0, exec_us = 0, commit_us = 0, max_batch = 0, max_commit = 0;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+};
+int64_t Us(std::chrono::steady_clock::time_point a) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - a)
+      .count();
+}
+}  // namespace
+
 void Writer::RunBatch(const std::vector<Job*>& batch) {
+  static const bool debug = std::getenv("ORDO_DEBUG_WRITER") != nullptr;
+  static DebugStats ds;
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<Job*> pending;  // succeeded; their writes wait for the COMMIT
   auto fail_pending = [&](const Status& st) {
     for (Job* job : pending) job->result = st;
@@ -92,7 +185,7 @@ void Writer::RunBatch(const std::vector<Job*>& batch) {
   bool open = false;
   for (Job* job : batch) {
     if (!open) {
-      Status begin = conn_->Exec("BEGIN IMMEDIATE");
+      Status begin = conn_->Run("BEGIN IMMEDIATE");
       if (!begin.ok()) {
         job->result = std::move(begin);
         continue;
@@ -114,7 +207,28 @@ void Writer::RunBatch(const std::vector<Job*>& batch) {
     }
   }
   if (!open) return;
-  Status commit = conn_->Exec("COMMIT");
+  const int64_t exec_us = Us(t0);
+  const auto t1 = std::chrono::steady_clock::now();
+  Status commit = conn_->Run("COMMIT");
+  last_commit_ = std::chrono::steady_clock::now() - t1;
+  if (debug) {
+    const int64_t c = Us(t1);
+    ds.batches++;
+    ds.jobs += batch.size();
+    ds.exec_us += exec_us;
+    ds.commit_us += c;
+    ds.max_batch = std::max<int64_t>(ds.max_batch, batch.size());
+    ds.max_commit = std::max(ds.max_commit, c);
+    if (Us(ds.last) > 5000000) {
+      std::fprintf(stderr,
+                   "writer: %lld batches, %.1f jobs/batch (max %lld), exec %.0f us/job, commit "
+                   "%.0f us/batch (max %lld)\n",
+                   (long long)ds.batches, double(ds.jobs) / ds.batches, (long long)ds.max_batch,
+                   double(ds.exec_us) / ds.jobs, double(ds.commit_us) / ds.batches,
+                   (long long)ds.max_commit);
+      ds = DebugStats();
+    }
+  }
   if (!commit.ok()) {
     if (conn_->in_transaction()) (void)conn_->Exec("ROLLBACK");
     fail_pending(commit);

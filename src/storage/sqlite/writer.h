@@ -8,8 +8,10 @@
 //
 // Thread-safe. Submit must not be called from inside a job (it answers kInternal).
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/statement.h"
 #include "storage/store.h"
 
@@ -27,7 +30,10 @@ class Writer {
  public:
   using Fn = std::function<Status(Tx&)>;
 
-  explicit Writer(std::unique_ptr<Connection> conn, size_t max_batch = 256);
+  // `checkpoint_conn`, when given, checkpoints the WAL on a thread of its own
+  // (checkpointer.h) instead of inside the writer's commits.
+  explicit Writer(std::unique_ptr<Connection> conn,
+                  std::unique_ptr<Connection> checkpoint_conn = nullptr, size_t max_batch = 256);
   // Finishes the queued jobs, then stops the thread and closes the connection.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -41,20 +47,33 @@ class Writer {
     const Fn* fn;
     Status result;
     bool done = false;
+    uint64_t batch = 0;  // the batch that took it; 0 while queued
   };
 
   void Loop();
   void RunBatch(const std::vector<Job*>& batch);
   // Runs one job inside a savepoint; exceptions become kInternal.
   Status RunJob(const Fn& fn);
+  // Called by SQLite after each commit with the number of frames in the WAL.
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
+  // Between batches: when the WAL is large, copies the little the checkpointer has not
+  // yet copied, so that the next commit starts the WAL file over.
+  void MaybeRestartWal();
 
   std::unique_ptr<Connection> conn_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null: SQLite's own autocheckpoint
   const size_t max_batch_;
+  int wal_frames_ = 0;                                 // writer thread only
+  std::chrono::steady_clock::duration last_commit_{};  // writer thread only
 
   std::mutex mu_;
   std::condition_variable work_cv_;  // the writer waits for jobs
-  std::condition_variable done_cv_;  // callers wait for their job
+  // Callers wait for their job on the variable of its batch's parity, so that the end
+  // of a batch wakes its own callers, not those already queued for the next one.
+  std::condition_variable done_cv_[2];
+  uint64_t batches_taken_ = 0;
   std::deque<Job*> queue_;
+  size_t wake_at_ = 1;  // queue length the waiting writer wants; 0 while it is busy
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -64,6 +64,10 @@ std::optional<std::string> Reader::String(const char* key, bool required, size_t
     return std::nullopt;
   }
   std::string s = v->get<std::string>();
+  if (s.find('\0') != std::string::npos) {
+    Error(key, "must not contain NUL characters");
+    return std::nullopt;
+  }
   if (s.size() > max) {
     Error(key, "at most " + std::to_string(max) + " bytes");
     return std::nullopt;

@@ -192,7 +192,16 @@ domain::StockMovement Movement(const Order& o, int64_t product_id, int64_t wareh
 // Releases every reservation of the order; the lines keep no reserved or back-ordered
 // quantity afterwards.
 Status ReleaseAll(Tx& tx, Order& o, const Actor& actor, Millis now) {
-  for (auto& line : o.lines) {
+  // Rows in (product, warehouse) order, as DoSubmit locks them, so that a cancel and a
+  // submit on PostgreSQL never wait for each other in a cycle.
+  std::vector<domain::OrderLine*> lines;
+  for (auto& line : o.lines) lines.push_back(&line);
+  std::sort(lines.begin(), lines.end(), [](const auto* a, const auto* b) {
+    return std::pair(a->product_id, a->warehouse_id.value_or(0)) <
+           std::pair(b->product_id, b->warehouse_id.value_or(0));
+  });
+  for (auto* line_ptr : lines) {
+    auto& line = *line_ptr;
     if (line.reserved_qty > Qty() && line.warehouse_id) {
       RETURN_IF_ERROR(tx.Release(line.product_id, *line.warehouse_id, line.reserved_qty));
       RETURN_IF_ERROR(tx.InsertMovement(Movement(o, line.product_id, *line.warehouse_id, "release",
@@ -298,6 +307,7 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
   RETURN_IF_ERROR(CanEditOrders(actor));
   CreateResult out;
   RETURN_IF_ERROR(deps_.store->Write([&](Tx& tx) -> Status {
+    out = CreateResult{};  // the store may rerun this function (PostgreSQL retries)
     if (!idem.key.empty()) {
       ASSIGN_OR_RETURN(auto prior, tx.GetIdempotency(actor.user_id, idem.key));
       if (prior) {
@@ -315,8 +325,6 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, true, loaded));
     const Millis now = deps_.Now();
     const Date today = deps_.tz.DateOf(now);
-    ASSIGN_OR_RETURN(int64_t serial, tx.NextOrderSerial(today));
-    o.number = domain::FormatOrderNumber(today, serial);
     o.created_by = actor.user_id;
     o.created_at = o.updated_at = now;
     o.version = 1;
@@ -325,9 +333,14 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     if (input.submit) {
       RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, submit_data, loaded));
     }
+    // The serial comes last: on PostgreSQL it locks the day's counter row until commit,
+    // and every server's intake queues on that lock.
+    ASSIGN_OR_RETURN(int64_t serial, tx.NextOrderSerial(today));
+    o.number = domain::FormatOrderNumber(today, serial);
     ASSIGN_OR_RETURN(o.id, tx.InsertOrder(o));
     for (auto& m : movements) {
       m.order_id = o.id;
+      m.reason = o.number;
       RETURN_IF_ERROR(tx.InsertMovement(m));
     }
     RETURN_IF_ERROR(Audit(tx, deps_, actor, "order", o.id, "create",

@@ -292,7 +292,13 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class State { kReading, kHandling, kWriting, kClosing, kClosed };
 
-  bool IsIdle() const { return buffer_.size() == 0 && (!parser_ || !parser_->got_some()); }
+  // Idle: nothing of a next request has arrived — neither parsed, nor buffered, nor
+  // waiting in the socket (bytes the kernel holds are a request already sent to us).
+  bool IsIdle() {
+    if (buffer_.size() != 0 || (parser_ && parser_->got_some())) return false;
+    beast::error_code ec;
+    return stream_.socket().available(ec) == 0 || ec;
+  }
 
   void DoRead() {
     state_ = State::kReading;

@@ -232,7 +232,8 @@ TEST_F(PgStoreTest, DeadlockIsRetried) {
   tb.join();
   EXPECT_TRUE(sa.ok()) << Describe(sa);
   EXPECT_TRUE(sb.ok()) << Describe(sb);
-  EXPECT_EQ(runs.load(), 3);
+  // One of them was aborted and ran again (under load it may be aborted twice).
+  EXPECT_GE(runs.load(), 3);
   EXPECT_EQ(Scalar("SELECT sum(on_hand) FROM stock"), 2'004);
 }
 

@@ -34,6 +34,10 @@ struct Codec {
 
 json PaymentTermsJson(const domain::PaymentTerms& t);
 
+// The bytes of codec.OrderJson(o, with_details).dump(), written without building the JSON
+// tree (an order's answer is the hot path of intake).
+std::string OrderJsonText(const Codec& codec, const domain::Order& o, bool with_details);
+
 // Request readers. `patch` reads only present fields into an existing record.
 void ReadUser(Reader& r, service::NewUser& out);
 void ReadUserPatch(Reader& r, service::UserPatch& out);

@@ -5,10 +5,6 @@
 
 namespace ordo::http {
 
-// Defined beside Codec::OrderJson in codecs.cc: the bytes of
-// codec.OrderJson(o, with_details).dump(), written without building the JSON tree.
-std::string OrderJsonText(const Codec& codec, const domain::Order& o, bool with_details);
-
 namespace {
 
 Response OrderResponse(int status, const Ctx& c, const domain::Order& o) {

@@ -15,6 +15,8 @@ namespace ordo::storage::sqlite {
 
 class Where {
  public:
+  using Value = std::variant<int64_t, std::string>;
+
   // Adds "AND (fragment)"; each `?` of the fragment takes the next of params.
   template <typename... Ts>
   Where& And(std::string_view fragment, const Ts&... params) {
@@ -22,6 +24,15 @@ class Where {
     (params_.emplace_back(Param(params)), ...);
     return *this;
   }
+
+  // Adds "AND (fragment)" whose `?`s take `params` in order.
+  Where& AndWith(std::string fragment, std::vector<Value> params) {
+    clauses_.push_back(std::move(fragment));
+    for (auto& p : params) params_.push_back(std::move(p));
+    return *this;
+  }
+
+  bool empty() const { return clauses_.empty(); }
 
   // Adds "AND column IN (?, ?, ...)" with one parameter per value; nothing when empty.
   Where& AndIn(std::string_view column, const std::vector<std::string>& values) {
@@ -59,7 +70,6 @@ class Where {
   }
 
  private:
-  using Value = std::variant<int64_t, std::string>;
   static Value Param(int64_t v) { return v; }
   static Value Param(int v) { return static_cast<int64_t>(v); }
   static Value Param(const std::string& v) { return v; }

@@ -1,7 +1,9 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <filesystem>
+#include <string>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "storage/sqlite/migrate.h"
@@ -18,10 +20,48 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   auto writer = std::make_unique<Writer>(std::move(conn), std::move(checkpoint_conn));
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(writer)));
   RETURN_IF_ERROR(store->Ping());
+  store->stats_thread_ = std::thread([s = store.get()] { s->StatsLoop(); });
   return store;
 }
 
+void SqliteStore::StatsLoop() {
+  for (;;) {
+    (void)LoadTrigramStats();  // failing leaves the old counts; searches count on the spot
+    std::unique_lock lock(stats_mu_);
+    stats_cv_.wait_for(lock, kStatsPeriod, [&] { return closing_; });
+    if (closing_) return;
+  }
+}
+
+Status SqliteStore::LoadTrigramStats() {
+  std::unordered_map<std::string, int64_t> counts;
+  ASSIGN_OR_RETURN(Lease conn, AcquireReader());
+  RETURN_IF_ERROR(conn->Run("BEGIN"));
+  Status st = [&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt vocab, conn->Prepare("SELECT term, doc FROM orders_search_vocab"));
+    for (;;) {
+      {
+        std::lock_guard lock(stats_mu_);
+        if (closing_) return Status(Code::kUnavailable, "closing");
+      }
+      ASSIGN_OR_RETURN(bool row, vocab.Step());
+      if (!row) return Status::Ok();
+      counts.emplace(vocab.Text(0), vocab.Int(1));
+    }
+  }();
+  (void)conn->Run("COMMIT");
+  RETURN_IF_ERROR(st);
+  trigram_stats_.Replace(std::move(counts));
+  return Status::Ok();
+}
+
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(stats_mu_);
+    closing_ = true;
+  }
+  stats_cv_.notify_all();
+  if (stats_thread_.joinable()) stats_thread_.join();
   // Readers first: the writer's connection closes last and checkpoints the WAL into the
   // database file.
   {
@@ -38,7 +78,7 @@ Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) {
   RETURN_IF_ERROR(conn->Run("BEGIN"));
   Status st;
   try {
-    SqliteTx tx(*conn, /*writable=*/false);
+    SqliteTx tx(*conn, /*writable=*/false, &trigram_stats_);
     st = fn(tx);
   } catch (...) {
     st = Status::Internal("unexpected exception in a read transaction");

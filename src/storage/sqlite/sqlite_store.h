@@ -11,13 +11,16 @@
 //
 // Thread-safe.
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/sqlite/statement.h"
+#include "storage/sqlite/trigram_stats.h"
 #include "storage/sqlite/writer.h"
 #include "storage/store.h"
 
@@ -62,6 +65,17 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   std::unique_ptr<Writer> writer_;
+
+  // Reloads trigram_stats_ at start and then every kStatsPeriod, until the store closes.
+  void StatsLoop();
+  Status LoadTrigramStats();
+  static constexpr auto kStatsPeriod = std::chrono::minutes(10);
+
+  TrigramStats trigram_stats_;  // shared by the readers' searches
+  std::mutex stats_mu_;
+  std::condition_variable stats_cv_;
+  bool closing_ = false;  // guarded by stats_mu_
+  std::thread stats_thread_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

@@ -11,13 +11,19 @@
 #include <vector>
 
 #include "storage/sqlite/statement.h"
+#include "storage/sqlite/trigram_stats.h"
 #include "storage/store.h"
 
 namespace ordo::storage::sqlite {
 
+class Where;
+struct Window;
+
 class SqliteTx final : public Tx {
  public:
-  SqliteTx(Connection& conn, bool writable) : conn_(conn), writable_(writable) {}
+  // `stats` (optional) remembers trigram counts across transactions (trigram_stats.h).
+  SqliteTx(Connection& conn, bool writable, TrigramStats* stats = nullptr)
+      : conn_(conn), writable_(writable), stats_(stats) {}
 
   Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
   Result<UserRecord> GetUser(int64_t id) override;
@@ -76,12 +82,22 @@ class SqliteTx final : public Tx {
   Result<UserRecord> LoadUser(std::string_view where_sql, const std::string* text, int64_t id);
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
   Status WriteOrderParts(const Order& o, int64_t order_id);
+  // ListOrders with a search term; `filters` holds the other filters, `by_status` how
+  // many orders have the statuses asked for (see sqlite_tx_orders.cc).
+  Result<Page<Order>> SearchOrders(const OrderFilter& f, const Where& filters, int64_t by_status);
+  // The FTS5 phrase to look q up with: q itself, or the part of it whose trigrams are
+  // rare enough (the caller then checks the whole of q on what it finds).
+  Result<std::string> SelectivePhrase(const std::string& q);
+  // Runs `sql` (a header SELECT ending in LIMIT ? OFFSET ?) with where's parameters.
+  Result<std::vector<Order>> ReadOrderPage(const std::string& sql, const Where& where,
+                                           const Window& w);
   // Checks that `sql` (an UPDATE ... WHERE id = ? AND version = ?) changed a row; when
   // it did not, tells a missing row (kNotFound "<what> not found") from a stale version.
   Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id, std::string_view what);
 
   Connection& conn_;
   const bool writable_;
+  TrigramStats* const stats_;
 };
 
 // The LIMIT and OFFSET of a page, clamped to 1..200 rows and page >= 1.

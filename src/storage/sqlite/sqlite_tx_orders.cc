@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/sqlite/order_rows.h"
 #include "storage/sqlite/query.h"
 #include "storage/sqlite/sqlite_tx.h"
 
@@ -76,9 +77,14 @@ std::string JoinCols(int n, const char* separator, const char* suffix) {
   return out;
 }
 
+// "SELECT id, number, ..." without its FROM.
+const std::string& HeaderColumns() {
+  static const std::string sql = "SELECT id, " + JoinCols(kHeaderColCount, ", ", "");
+  return sql;
+}
+
 const std::string& HeaderSelect() {
-  static const std::string sql =
-      "SELECT id, " + JoinCols(kHeaderColCount, ", ", "") + " FROM orders";
+  static const std::string sql = HeaderColumns() + " FROM orders";
   return sql;
 }
 
@@ -193,6 +199,11 @@ Status DeleteParts(Connection& conn, int64_t order_id) {
 }
 
 }  // namespace
+
+const std::string& OrderHeaderColumns() { return HeaderColumns(); }
+const std::string& OrderHeaderSelect() { return HeaderSelect(); }
+Order ReadOrderHeader(Stmt& st) { return ReadHeader(st); }
+const char* OrderSortSql(OrderSort sort) { return SortSql(sort); }
 
 Result<int64_t> SqliteTx::NextOrderSerial(Date business_date) {
   RETURN_IF_ERROR(CheckWritable());
@@ -364,6 +375,7 @@ Status SqliteTx::UpdateOrder(const Order& o, int64_t expected_version) {
 }
 
 Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
+  // Every filter but the search term.
   Where where;
   std::vector<std::string> statuses;
   for (auto s : f.statuses) statuses.emplace_back(domain::OrderStatusName(s));
@@ -372,41 +384,48 @@ Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
   if (f.channel) where.And("channel = ?", domain::ChannelName(*f.channel));
   if (f.partner_id) where.And("partner_id = ?", *f.partner_id);
   if (f.created_by) where.And("created_by = ?", *f.created_by);
-  if (!f.q.empty()) {
-    const std::string p = ContainsPattern(f.q);
-    where.And(
-        "number LIKE ? ESCAPE '\\' OR customer_code LIKE ? ESCAPE '\\' OR "
-        "customer_name LIKE ? ESCAPE '\\' OR external_ref LIKE ? ESCAPE '\\'",
-        p, p, p, p);
-  }
   if (f.from) where.And("created_at >= ?", *f.from);
   if (f.to) where.And("created_at < ?", *f.to);
 
-  Page<Order> out;
-  if (!f.customer_id && !f.channel && !f.partner_id && !f.created_by && f.q.empty() && !f.from &&
-      !f.to) {
-    // Filtered by status only (or not at all): the counts kept by triggers (migration
-    // 002) answer without counting up to a million index entries.
-    Where by_status;
-    by_status.AndIn("status", statuses);
-    ASSIGN_OR_RETURN(Stmt count, conn_.Prepare("SELECT COALESCE(SUM(n), 0) FROM "
-                                               "order_status_counts" +
-                                               by_status.Sql()));
-    by_status.BindTo(count);
+  // The orders with these statuses (all of them when none is asked for), from the counts
+  // kept by triggers (migration 002): no counting of up to a million index entries.
+  int64_t by_status = 0;
+  {
+    Where w;
+    w.AndIn("status", statuses);
+    ASSIGN_OR_RETURN(
+        Stmt count, conn_.Prepare("SELECT COALESCE(SUM(n), 0) FROM order_status_counts" + w.Sql()));
+    w.BindTo(count);
     ASSIGN_OR_RETURN(bool row, count.Step());
-    out.total = row ? count.Int(0) : 0;
+    by_status = row ? count.Int(0) : 0;
+  }
+  if (!f.q.empty()) return SearchOrders(f, where, by_status);
+
+  Page<Order> out;
+  const bool status_only =
+      !f.customer_id && !f.channel && !f.partner_id && !f.created_by && !f.from && !f.to;
+  if (status_only) {
+    out.total = by_status;
   } else {
     ASSIGN_OR_RETURN(out.total, CountRows(conn_, "orders", where));
   }
-  ASSIGN_OR_RETURN(
-      Stmt st, conn_.Prepare(HeaderSelect() + where.Sql() + SortSql(f.sort) + " LIMIT ? OFFSET ?"));
-  where.BindTo(st);
   const Window w = WindowOf(f.page);
+  ASSIGN_OR_RETURN(
+      out.items, ReadOrderPage(HeaderSelect() + where.Sql() + SortSql(f.sort) + " LIMIT ? OFFSET ?",
+                               where, w));
+  return out;
+}
+
+Result<std::vector<Order>> SqliteTx::ReadOrderPage(const std::string& sql, const Where& where,
+                                                   const Window& w) {
+  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(sql));
+  where.BindTo(st);
   st.BindAll(w.limit, w.offset);
+  std::vector<Order> out;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.items.push_back(ReadHeader(st));
+    out.push_back(ReadHeader(st));
     RETURN_IF_ERROR(st.decode_status());
   }
   return out;

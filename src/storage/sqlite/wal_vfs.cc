@@ -28,17 +28,23 @@ struct File {
 
 sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
 
-int Flush(File* f) {
-  if (f->buffer == nullptr || f->buffer->empty()) return SQLITE_OK;
-  // The unix VFS writes at most 128 KiB - 1 per call (it masks larger sizes), so the
-  // gathered bytes go out in 64 KiB pieces: sixteen pages a system call, not half a page.
+// The unix VFS masks a write's size to 17 bits: a single write of 128 KiB or more (an
+// in-memory statement journal spilling to its temporary file in one piece) comes out
+// short, as "disk full". Every write goes down in pieces of at most 64 KiB.
+int WriteChunked(sqlite3_file* real, const char* data, size_t n, sqlite3_int64 off) {
   int rc = SQLITE_OK;
-  const size_t n = f->buffer->size();
   for (size_t at = 0; at < n && rc == SQLITE_OK; at += kWriteChunk) {
     const size_t len = std::min(kWriteChunk, n - at);
-    rc = f->real->pMethods->xWrite(f->real, f->buffer->data() + at, static_cast<int>(len),
-                                   f->start + static_cast<sqlite3_int64>(at));
+    rc = real->pMethods->xWrite(real, data + at, static_cast<int>(len),
+                                off + static_cast<sqlite3_int64>(at));
   }
+  return rc;
+}
+
+int Flush(File* f) {
+  if (f->buffer == nullptr || f->buffer->empty()) return SQLITE_OK;
+  // In 64 KiB pieces (see WriteChunked): sixteen pages a system call, not half a page.
+  const int rc = WriteChunked(f->real, f->buffer->data(), f->buffer->size(), f->start);
   f->buffer->clear();
   return rc;
 }
@@ -62,7 +68,9 @@ int Read(sqlite3_file* p, void* out, int amt, sqlite3_int64 off) {
 
 int Write(sqlite3_file* p, const void* data, int amt, sqlite3_int64 off) {
   File* f = reinterpret_cast<File*>(p);
-  if (f->buffer == nullptr) return f->real->pMethods->xWrite(f->real, data, amt, off);
+  if (f->buffer == nullptr) {
+    return WriteChunked(f->real, static_cast<const char*>(data), static_cast<size_t>(amt), off);
+  }
   const auto end = f->start + static_cast<sqlite3_int64>(f->buffer->size());
   if (!f->buffer->empty() && off != end) {
     const int rc = Flush(f);

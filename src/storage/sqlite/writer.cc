@@ -1,8 +1,7 @@
 #include "storage/sqlite/writer.h"
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
 #include "storage/sqlite/sqlite_tx.h"
@@ -33,11 +32,6 @@ Writer::Writer(std::unique_ptr<Connection> conn, std::unique_ptr<Connection> che
 
 int Writer::OnWalCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int frames) {
   auto* w = static_cast<Writer*>(self);
-  if (std::getenv("ORDO_DEBUG_WRITER") && frames > w->wal_frames_) {
-    static int64_t total = 0, n = 0;
-    total += frames - w->wal_frames_;
-    if (++n % 200 == 0) std::fprintf(stderr, "wal: %.1f frames/commit\n", double(total) / n);
-  }
   w->wal_frames_ = frames;
   if (frames >= kCheckpointFrames) w->checkpointer_->Poke();
   return SQLITE_OK;
@@ -87,8 +81,7 @@ Status Writer::Submit(const Fn& fn) {
 void Writer::Loop() {
   using Clock = std::chrono::steady_clock;
   std::vector<Job*> batch;
-  size_t released = 0;       // jobs of the last batch, whose callers are coming back
-  size_t queued_behind = 0;  // jobs that queued while the last batch ran
+  size_t released = 0;  // jobs of the last batch, whose callers are coming back
   Clock::time_point committed_at;
   Clock::duration gather{};  // how long the next batch may wait to fill
   for (;;) {
@@ -98,13 +91,14 @@ void Writer::Loop() {
       wake_at_ = 1;
       work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       // Gather. The callers released by the last commit need a moment (their answer,
-      // the client, the next request) to come back; starting at once would commit the
-      // few jobs that queued meanwhile on their own, and under steady load the callers
-      // would split into two halves taking turns, each paying for a full fsync. So wait,
-      // briefly, for as many jobs as were in flight during the last batch: at most half
-      // as long as the last commit took (waiting longer than a commit costs more than
-      // the commit it saves), and never more than kMaxGather.
-      const size_t target = std::min(max_batch_, released + queued_behind);
+      // the client, the next request) to come back; when fewer jobs are waiting than
+      // that batch held, starting at once would commit a thin batch and pay a whole
+      // fsync for it. So wait, briefly, until as many are queued as the last batch
+      // held: at most half as long as the last commit took (waiting longer than a
+      // commit costs more than the commit it saves), and never more than kMaxGather.
+      // Under steady load the queue is already that long (the callers take turns in two
+      // halves, one in the batch while the other is answered): no wait at all.
+      const size_t target = std::min(max_batch_, released);
       if (!stopping_ && queue_.size() < target && gather.count() > 0) {
         wake_at_ = target;
         work_cv_.wait_until(lock, committed_at + gather,
@@ -127,7 +121,6 @@ void Writer::Loop() {
       number = batch.front()->batch;
       for (Job* job : batch) job->done = true;  // a caller may return as soon as this is set
       released = batch.size();
-      queued_behind = queue_.size();
     }
     committed_at = Clock::now();
     gather = std::min<Clock::duration>(kMaxGather, last_commit_ / 2);
@@ -162,21 +155,7 @@ Status Writer::RunJob(const Fn& fn) {
   return st;
 }
 
-namespace {
-struct DebugStats {
-  int64_t batches = 0, jobs = 0, exec_us = 0, commit_us = 0, max_batch = 0, max_commit = 0;
-  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
-};
-int64_t Us(std::chrono::steady_clock::time_point a) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - a)
-      .count();
-}
-}  // namespace
-
 void Writer::RunBatch(const std::vector<Job*>& batch) {
-  static const bool debug = std::getenv("ORDO_DEBUG_WRITER") != nullptr;
-  static DebugStats ds;
-  const auto t0 = std::chrono::steady_clock::now();
   std::vector<Job*> pending;  // succeeded; their writes wait for the COMMIT
   auto fail_pending = [&](const Status& st) {
     for (Job* job : pending) job->result = st;
@@ -207,28 +186,9 @@ void Writer::RunBatch(const std::vector<Job*>& batch) {
     }
   }
   if (!open) return;
-  const int64_t exec_us = Us(t0);
   const auto t1 = std::chrono::steady_clock::now();
   Status commit = conn_->Run("COMMIT");
   last_commit_ = std::chrono::steady_clock::now() - t1;
-  if (debug) {
-    const int64_t c = Us(t1);
-    ds.batches++;
-    ds.jobs += batch.size();
-    ds.exec_us += exec_us;
-    ds.commit_us += c;
-    ds.max_batch = std::max<int64_t>(ds.max_batch, batch.size());
-    ds.max_commit = std::max(ds.max_commit, c);
-    if (Us(ds.last) > 5000000) {
-      std::fprintf(stderr,
-                   "writer: %lld batches, %.1f jobs/batch (max %lld), exec %.0f us/job, commit "
-                   "%.0f us/batch (max %lld)\n",
-                   (long long)ds.batches, double(ds.jobs) / ds.batches, (long long)ds.max_batch,
-                   double(ds.exec_us) / ds.jobs, double(ds.commit_us) / ds.batches,
-                   (long long)ds.max_commit);
-      ds = DebugStats();
-    }
-  }
   if (!commit.ok()) {
     if (conn_->in_transaction()) (void)conn_->Exec("ROLLBACK");
     fail_pending(commit);

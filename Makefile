@@ -52,5 +52,11 @@ test: build format-check
 	$(MAKE) --no-print-directory test-asan
 	@echo "make test: all passed"
 
+# The benchmarks of issue 3 on a Release build; writes bench/RESULTS.md (about 10 minutes;
+# QUICK=1 for a short run that only checks the harness).
+bench: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	bash bench/run.sh --build $(BUILD) $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

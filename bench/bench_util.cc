@@ -209,8 +209,25 @@ void WriteFileOrDie(const std::string& path, const std::string& text) {
   }
 }
 
+namespace {
+std::string g_command;
+}  // namespace
+
+void SetCommandLine(int argc, char** argv) {
+  g_command.clear();
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i == 0) {
+      const auto slash = a.rfind('/');
+      if (slash != std::string::npos) a = a.substr(slash + 1);
+    }
+    if (!g_command.empty()) g_command += ' ';
+    g_command += a;
+  }
+}
+
 void Emit(const std::string& out, const std::string& name, nlohmann::json fields) {
-  nlohmann::json line = {{"bench", name}};
+  nlohmann::json line = {{"bench", name}, {"command", g_command}};
   line.update(fields);
   const std::string text = line.dump();
   std::cout << text << std::endl;

@@ -108,9 +108,12 @@ int ProductListPrice(int i);
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& text);
 
-// Prints {"bench": name, ...fields} as one line on stdout and appends it to `out` when
-// it is not empty (bench/run.sh collects these lines).
+// Prints {"bench": name, "command": the command line, ...fields} as one line on stdout
+// and appends it to `out` when it is not empty (bench/run.sh collects these lines).
 void Emit(const std::string& out, const std::string& name, nlohmann::json fields);
+
+// Remembers the command line for Emit; call first thing in main.
+void SetCommandLine(int argc, char** argv);
 
 // Monotonic microseconds.
 int64_t NowMicros();

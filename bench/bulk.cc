@@ -203,6 +203,7 @@ Order MakeOrder(const Master& m, Millis at, const TimeZone& tz, std::mt19937_64&
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"db", "until", "batch", "days", "out", "seed"},
               "ordo_bench_bulk --db URL --until 1000000 [--batch 10000] [--days 365]");

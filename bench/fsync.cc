@@ -17,6 +17,7 @@
 using namespace ordo::bench;
 
 int main(int argc, char** argv) {
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"dir", "count", "sync", "out"}, "ordo_bench_fsync --dir DIR [--count 2000]");
   const std::string path = flags.Str("dir", ".") + "/fsync-probe.tmp";

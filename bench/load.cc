@@ -3,16 +3,19 @@
 // send the next. After a warm-up, every answer that arrives within the measured window
 // is counted and its latency (request written → answer read) goes into a histogram.
 //
-//   ordo_bench_load --server 127.0.0.1:8080 --catalog catalog.json
+//   ordo_bench_load --server 127.0.0.1:8080[,127.0.0.1:8081...] --catalog catalog.json
 //                   [--connections 64] [--lines 5] [--warmup 5] [--duration 30]
 //                   [--requests N --warmup-requests M]   (count mode instead of time)
 //                   [--threads 1] [--name intake] [--out results.jsonl]
 //
 // Requests are rendered before the run (a pool of distinct orders), so the generator
-// spends its CPU on sockets and parsing answers, not on building JSON.
+// spends its CPU on sockets and parsing answers, not on building JSON. With several
+// servers (several `ordo serve` on one database) connection i goes to server i mod n,
+// and one histogram covers them all.
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -165,6 +168,7 @@ double CpuSeconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"server", "catalog", "connections", "lines", "warmup", "duration", "requests",
                "warmup-requests", "threads", "name", "out", "pool"},
@@ -181,8 +185,14 @@ int main(int argc, char** argv) {
   Shared shared;
   shared.total_requests = flags.Int("requests", 0);
   shared.warmup_requests = flags.Int("warmup-requests", 0);
+  std::vector<std::string> servers;
+  for (size_t at = 0; at <= server.size();) {
+    const size_t comma = std::min(server.find(',', at), server.size());
+    servers.push_back(server.substr(at, comma - at));
+    at = comma + 1;
+  }
   std::string host, port;
-  SplitServer(server, &host, &port);
+  SplitServer(servers[0], &host, &port);
   {
     OrderGenerator gen(cat, lines, 42);
     const int pool = static_cast<int>(flags.Int("pool", lines > 100 ? 16 : 8192));
@@ -197,9 +207,15 @@ int main(int argc, char** argv) {
 
   asio::io_context ioc;
   tcp::resolver resolver(ioc);
-  const auto endpoints = resolver.resolve(host, port);
+  std::vector<tcp::resolver::results_type> endpoints;
+  for (const auto& sv : servers) {
+    std::string h, p;
+    SplitServer(sv, &h, &p);
+    endpoints.push_back(resolver.resolve(h, p));
+  }
   for (int i = 0; i < connections; ++i) {
-    std::make_shared<Conn>(ioc, shared, static_cast<size_t>(i) * 131)->Start(endpoints);
+    std::make_shared<Conn>(ioc, shared, static_cast<size_t>(i) * 131)
+        ->Start(endpoints[static_cast<size_t>(i) % endpoints.size()]);
   }
 
   // Time mode: warm-up, then the measured window, then stop handing out requests.
@@ -239,7 +255,8 @@ int main(int argc, char** argv) {
   }
   for (const auto& s : shared.samples) std::fprintf(stderr, "error sample: %.300s\n", s.c_str());
   Emit(flags.Str("out"), name,
-       {{"connections", connections},
+       {{"servers", servers.size()},
+        {"connections", connections},
         {"lines", lines},
         {"seconds", seconds},
         {"orders", ok},

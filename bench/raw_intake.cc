@@ -10,6 +10,7 @@
 // It seeds its own master data (the same shape as ordo_bench_seed) through the services,
 // so it runs on an empty database as well as on one that holds data.
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -105,6 +106,12 @@ double CpuSeconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The allocator settings of `ordo serve` (src/app/main.cc), so that the storage runs
+  // here as it runs there.
+  mallopt(M_ARENA_MAX, 4);
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"db", "threads", "lines", "warmup", "duration", "out", "name"},
               "ordo_bench_raw --db URL [--threads 64] [--duration 30]");

@@ -77,7 +77,8 @@ Sample Harvest(HttpClient& http, int64_t total, std::mt19937_64& rng) {
       std::fprintf(stderr, "reads: sampling failed: %d %s\n", r.status, r.body.c_str());
       std::exit(1);
     }
-    for (const auto& o : json::parse(r.body).at("items")) {
+    const json answer = json::parse(r.body);  // a range-for would not keep it alive
+    for (const auto& o : answer.at("items")) {
       s.ids.push_back(o.at("id").get<int64_t>());
       s.numbers.push_back(o.at("number").get<std::string>());
       const std::string ref = o.at("external_ref").get<std::string>();
@@ -97,6 +98,7 @@ struct Workload {
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"server", "catalog", "connections", "duration", "out", "only", "warmup"},
               "ordo_bench_reads --server HOST:PORT --catalog FILE [--connections 4]");
@@ -119,6 +121,8 @@ int main(int argc, char** argv) {
   std::mt19937_64 seed_rng(11);
   const Sample sample = Harvest(http, total, seed_rng);
   const std::vector<std::string> customers(sample.customers.begin(), sample.customers.end());
+  std::fprintf(stderr, "reads: sampled %zu orders, %zu refs, %zu customer names and codes\n",
+               sample.ids.size(), sample.refs.size(), customers.size());
 
   auto pick = [](const auto& v, std::mt19937_64& rng) -> const auto& {
     return v[rng() % v.size()];

@@ -20,6 +20,14 @@ using nlohmann::json;
 
 namespace {
 
+// Concatenates (GCC 12 warns falsely about "literal" + std::string chains).
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (out.append(parts), ...);
+  return out;
+}
+
 json PostOrDie(HttpClient& http, const std::string& path, const json& body) {
   HttpReply r = http.Post(path, body.dump());
   if (r.status != 200 && r.status != 201) {
@@ -33,6 +41,7 @@ json PostOrDie(HttpClient& http, const std::string& path, const json& body) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetCommandLine(argc, argv);
   Flags flags(argc, argv);
   flags.Check({"server", "user", "password", "out", "products", "customers", "warehouses", "stock"},
               "ordo_bench_seed --server HOST:PORT --password P --out FILE");
@@ -57,7 +66,7 @@ int main(int argc, char** argv) {
   const int64_t t0 = NowMicros();
   for (int w = 0; w < n_warehouses; ++w) {
     json r = PostOrDie(http, "/api/v1/warehouses",
-                       {{"code", "B" + tag + "-WH" + std::to_string(w + 1)},
+                       {{"code", Cat("B", tag, "-WH", std::to_string(w + 1))},
                         {"name", "基准仓库" + std::to_string(w + 1)},
                         {"region", w % 2 ? "华南" : "华东"}});
     cat.warehouses.push_back(r.at("id").get<int64_t>());
@@ -65,9 +74,9 @@ int main(int argc, char** argv) {
   for (int p = 0; p < n_products; ++p) {
     const int list = ProductListPrice(p);
     json r = PostOrDie(http, "/api/v1/products",
-                       {{"sku", "B" + tag + "-P" + std::to_string(p + 1)},
+                       {{"sku", Cat("B", tag, "-P", std::to_string(p + 1))},
                         {"name", "基准产品 " + std::to_string(p + 1)},
-                        {"spec", "M" + std::to_string(4 + p % 20) + "x" + std::to_string(10 + p)},
+                        {"spec", Cat("M", std::to_string(4 + p % 20), "x", std::to_string(10 + p))},
                         {"unit", "件"},
                         {"list_price", std::to_string(list) + ".00"},
                         {"min_price", std::to_string(list * 9 / 10) + ".00"},
@@ -85,7 +94,7 @@ int main(int argc, char** argv) {
   }
   for (int c = 0; c < n_customers; ++c) {
     json body = {
-        {"code", "B" + tag + "-C" + std::to_string(c + 1)},
+        {"code", Cat("B", tag, "-C", std::to_string(c + 1))},
         {"name", CustomerName(c)},
         {"address", "基准路 " + std::to_string(c + 1) + " 号"},
         {"region", c % 2 ? "华南" : "华东"},

@@ -22,9 +22,19 @@ sqlite3_vfs* g_base = nullptr;
 struct File {
   sqlite3_file base;    // base.pMethods = our methods
   sqlite3_file* real;   // the wrapped file, right after this struct
-  std::string* buffer;  // WAL files only: bytes not yet written, from `start`
+  std::string* buffer;  // bytes not yet written, from `start` (WAL and database files)
   sqlite3_int64 start;
+  bool wal;             // the write-ahead log
+  bool commit_frame;    // WAL: the last write was the header of a commit frame
 };
+
+// A WAL frame header is 24 bytes; bytes 4-7 hold the database size after a commit, and
+// are zero in every frame but a transaction's last (sqlite/src/wal.c, "frame header").
+bool IsCommitFrameHeader(const void* data, int amt) {
+  if (amt != 24) return false;
+  const auto* b = static_cast<const unsigned char*>(data);
+  return (b[4] | b[5] | b[6] | b[7]) != 0;
+}
 
 sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
 
@@ -78,6 +88,16 @@ int Write(sqlite3_file* p, const void* data, int amt, sqlite3_int64 off) {
   }
   if (f->buffer->empty()) f->start = off;
   f->buffer->append(static_cast<const char*>(data), static_cast<size_t>(amt));
+  // A commit is published to other connections through the WAL index, with a barrier
+  // on the *database* file's handle, not this one; with synchronous=FULL the WAL's own
+  // sync comes first and flushes, but not with NORMAL. So a commit frame is written out
+  // as soon as its page follows its header: no reader can learn of a frame whose bytes
+  // are still here, whatever the synchronous setting.
+  if (f->wal) {
+    const bool page_of_commit = f->commit_frame;
+    f->commit_frame = IsCommitFrameHeader(data, amt);
+    if (page_of_commit) return Flush(f);
+  }
   return f->buffer->size() >= kMaxBuffered ? Flush(f) : SQLITE_OK;
 }
 
@@ -187,6 +207,8 @@ int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* p, int flags, in
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->buffer = nullptr;
   f->start = 0;
+  f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  f->commit_frame = false;
   const int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
     // SQLite calls xClose only when pMethods is set; the wrapped file cleaned up itself.

@@ -1,7 +1,13 @@
 #include "storage/sqlite/writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "storage/sqlite/sqlite_tx.h"
@@ -19,14 +25,24 @@ constexpr int kRestartFrames = 32768;
 constexpr auto kMaxGather = std::chrono::microseconds(2000);
 }  // namespace
 
+namespace {
+std::string WalPath(sqlite3* db) {
+  const char* main = sqlite3_db_filename(db, "main");
+  return main != nullptr && *main != '\0' ? sqlite3_filename_wal(main) : std::string();
+}
+}  // namespace
+
 Writer::Writer(std::unique_ptr<Connection> conn, std::unique_ptr<Connection> checkpoint_conn,
                size_t max_batch)
-    : conn_(std::move(conn)), max_batch_(max_batch) {
+    : conn_(std::move(conn)), wal_path_(WalPath(conn_->handle())), max_batch_(max_batch) {
   if (checkpoint_conn) {
     checkpointer_ = std::make_unique<Checkpointer>(std::move(checkpoint_conn));
     sqlite3_wal_autocheckpoint(conn_->handle(), 0);  // replaces SQLite's own hook
     sqlite3_wal_hook(conn_->handle(), &Writer::OnWalCommit, this);
   }
+  // What the connection committed before (the migrations) is made durable here.
+  (void)SyncWal();
+  syncer_ = std::thread([this] { SyncLoop(); });
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -55,6 +71,13 @@ Writer::~Writer() {
   }
   work_cv_.notify_all();
   thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sync_stopping_ = true;  // after the last batch: the syncer syncs it, then stops
+  }
+  sync_cv_.notify_all();
+  syncer_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
   checkpointer_.reset();  // before the connection closes (and checkpoints) the WAL
 }
 
@@ -65,6 +88,7 @@ Status Writer::Submit(const Fn& fn) {
   Job job{&fn, Status::Ok(), false};
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return Status(Code::kUnavailable, "the store is closing");
+  if (!sync_error_.ok()) return sync_error_;
   queue_.push_back(&job);
   // Wake the writer only when it waits for exactly this: a busy writer takes the job
   // with the next batch anyway.
@@ -115,17 +139,80 @@ void Writer::Loop() {
     }
     MaybeRestartWal();
     RunBatch(batch);
-    uint64_t number = 0;
     {
+      // The syncer makes it durable, then lets its callers return.
       std::lock_guard<std::mutex> lock(mu_);
-      number = batch.front()->batch;
-      for (Job* job : batch) job->done = true;  // a caller may return as soon as this is set
+      committed_ = batch.front()->batch;
+      unsynced_.emplace_back(committed_, batch);
       released = batch.size();
     }
+    sync_cv_.notify_one();
     committed_at = Clock::now();
     gather = std::min<Clock::duration>(kMaxGather, last_commit_ / 2);
-    done_cv_[number % 2].notify_all();
   }
+}
+
+void Writer::SyncLoop() {
+  for (;;) {
+    uint64_t target = 0;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      sync_cv_.wait(lock, [&] { return sync_stopping_ || committed_ > durable_; });
+      if (committed_ == durable_) return;  // stopping, and everything is on disk
+      target = committed_;
+    }
+    // Every batch up to `target` has ended its COMMIT, so its frames are in the WAL
+    // file (the VFS writes a commit out at its last frame): this fsync covers them.
+    Status synced = SyncWal();
+    uint64_t first = 0;  // the first batch released here
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!unsynced_.empty()) first = unsynced_.front().first;
+      if (!synced.ok() && sync_error_.ok()) sync_error_ = synced;
+      while (!unsynced_.empty() && unsynced_.front().first <= target) {
+        for (Job* job : unsynced_.front().second) {
+          // After a failed fsync nothing written since is known to be on disk: the
+          // change may or may not survive a crash, and the caller must not be told it
+          // will.
+          if (!sync_error_.ok() && job->result.ok()) job->result = sync_error_;
+          job->done = true;  // a caller may return as soon as this is set
+        }
+        unsynced_.pop_front();
+      }
+      durable_ = target;
+    }
+    // The callers of the batches released wait on their batches' parities (Submit).
+    if (first != 0) done_cv_[first % 2].notify_all();
+    if (first != 0 && target > first) done_cv_[(first + 1) % 2].notify_all();
+    durable_cv_.notify_all();
+  }
+}
+
+Status Writer::SyncWal() {
+  if (wal_path_.empty()) return Status::Ok();  // an in-memory database
+  if (wal_fd_ < 0) {
+    wal_fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (wal_fd_ < 0) {
+      if (errno == ENOENT) return Status::Ok();  // nothing committed yet: no WAL
+      return Status(Code::kUnavailable, std::string("cannot open the WAL: ") + std::strerror(errno));
+    }
+    // The WAL may be new: its directory entry must be durable too.
+    const std::string dir = std::filesystem::path(wal_path_).parent_path().string();
+    const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  if (::fdatasync(wal_fd_) != 0) {
+    return Status(Code::kUnavailable, std::string("fsync of the WAL failed: ") + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+void Writer::WaitDurable(uint64_t batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  durable_cv_.wait(lock, [&] { return durable_ >= batch; });
 }
 
 Status Writer::RunJob(const Fn& fn) {
@@ -186,6 +273,8 @@ void Writer::RunBatch(const std::vector<Job*>& batch) {
     }
   }
   if (!open) return;
+  // Before the COMMIT makes the batch visible: a reader that sees it also sees this.
+  committing_.store(batch.front()->batch, std::memory_order_release);
   const auto t1 = std::chrono::steady_clock::now();
   Status commit = conn_->Run("COMMIT");
   last_commit_ = std::chrono::steady_clock::now() - t1;

@@ -24,8 +24,8 @@ struct File {
   sqlite3_file* real;   // the wrapped file, right after this struct
   std::string* buffer;  // bytes not yet written, from `start` (WAL and database files)
   sqlite3_int64 start;
-  bool wal;             // the write-ahead log
-  bool commit_frame;    // WAL: the last write was the header of a commit frame
+  bool wal;           // the write-ahead log
+  bool commit_frame;  // WAL: the last write was the header of a commit frame
 };
 
 // A WAL frame header is 24 bytes; bytes 4-7 hold the database size after a commit, and

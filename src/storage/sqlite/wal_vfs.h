@@ -8,13 +8,12 @@
 // (the page of a commit frame: other connections learn of new frames only through the
 // WAL index, which SQLite updates after writing them, and after the fsync when
 // synchronous=FULL), the fsync (xSync), a read, a size or truncate call, a
-// shared-memory barrier, an unlock or close. Every byte reaches the file before the fsync that makes it
-// durable, so durability is exactly SQLite's; only the number of system calls changes.
-// The database file is treated the same way: in WAL mode only checkpoints write it,
-// page by page in ascending order, and runs of neighbouring pages become one write
-// issued before the sync that precedes the checkpoint's record of its progress. Every
-// other file (the shared-memory index, temporary files) goes straight to the wrapped
-// VFS.
+// shared-memory barrier, an unlock or close. Every byte reaches the file before the fsync that
+// makes it durable, so durability is exactly SQLite's; only the number of system calls changes. The
+// database file is treated the same way: in WAL mode only checkpoints write it, page by page in
+// ascending order, and runs of neighbouring pages become one write issued before the sync that
+// precedes the checkpoint's record of its progress. Every other file (the shared-memory index,
+// temporary files) goes straight to the wrapped VFS.
 //
 // Thread-safety: registration is thread-safe and idempotent; each file is used by the
 // one connection that opened it, as SQLite guarantees.

@@ -194,7 +194,8 @@ Status Writer::SyncWal() {
     wal_fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
     if (wal_fd_ < 0) {
       if (errno == ENOENT) return Status::Ok();  // nothing committed yet: no WAL
-      return Status(Code::kUnavailable, std::string("cannot open the WAL: ") + std::strerror(errno));
+      return Status(Code::kUnavailable,
+                    std::string("cannot open the WAL: ") + std::strerror(errno));
     }
     // The WAL may be new: its directory entry must be durable too.
     const std::string dir = std::filesystem::path(wal_path_).parent_path().string();
@@ -205,7 +206,8 @@ Status Writer::SyncWal() {
     }
   }
   if (::fdatasync(wal_fd_) != 0) {
-    return Status(Code::kUnavailable, std::string("fsync of the WAL failed: ") + std::strerror(errno));
+    return Status(Code::kUnavailable,
+                  std::string("fsync of the WAL failed: ") + std::strerror(errno));
   }
   return Status::Ok();
 }

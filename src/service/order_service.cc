@@ -333,8 +333,9 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     if (input.submit) {
       RETURN_IF_ERROR(DoSubmit(tx, deps_, actor, o, movements, submit_data, loaded));
     }
-    // The serial comes last: on PostgreSQL it locks the day's counter row until commit,
-    // and every server's intake queues on that lock.
+    // The serial comes last: on SQLite it is the day's counter row, written in this
+    // transaction (gap-free). PostgreSQL hands it out from the server's block without
+    // locking anything here (storage/postgres/order_serials.h).
     ASSIGN_OR_RETURN(int64_t serial, tx.NextOrderSerial(today));
     o.number = domain::FormatOrderNumber(today, serial);
     ASSIGN_OR_RETURN(o.id, tx.InsertOrder(o));

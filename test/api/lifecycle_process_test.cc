@@ -223,9 +223,16 @@ TEST_F(LifecycleTest, RecordsAndSessionsSurviveARestart) {
     EXPECT_EQ(after[list], before[list]) << list;
   }
 
-  // Numbers continue: the next order of the day is 008, not 001.
+  // Numbers continue: the next order of the day is 008, not 001 — on SQLite. A
+  // PostgreSQL server takes serials from blocks of the day's counter and starts a new block
+  // after a restart, so its next number is only larger (docs/decisions.md).
   const json next = NewOrder(simple);
-  EXPECT_EQ(next.value("number", ""), "SO20261122008");
+  if (server().backend() == "sqlite") {
+    EXPECT_EQ(next.value("number", ""), "SO20261122008");
+  } else {
+    EXPECT_GT(next.value("number", ""), "SO20261122007");
+    EXPECT_EQ(next.value("number", "").size(), std::string("SO20261122008").size());
+  }
 }
 
 // Many clients create and submit orders while the server is SIGKILLed. After a restart every

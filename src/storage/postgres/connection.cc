@@ -145,6 +145,27 @@ std::vector<const char*> Params::Pointers() const {
   return out;
 }
 
+std::string Params::ArrayLiteral() const {
+  std::string out = "{";
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (i > 0) out += ',';
+    if (null_[i]) {
+      out += "NULL";
+      continue;
+    }
+    // Every element quoted, so that no text (empty, "NULL", braces, commas) is read as
+    // anything but itself.
+    out += '"';
+    for (char c : values_[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 int64_t Row::Int(int col) {
   const pqxx::field f = row_[col];
   if (f.is_null()) return 0;

@@ -86,6 +86,9 @@ class Params {
   size_t size() const { return values_.size(); }
   // PostgreSQL text cannot hold NUL characters; SQLite's can.
   bool has_nul() const { return has_nul_; }
+  // The values bound so far as one PostgreSQL array literal ({"a","b\"c",NULL}): one
+  // column of several rows, for a statement that unnest()s it (query.h: Columns).
+  std::string ArrayLiteral() const;
   // One pointer per parameter, nullptr for NULL; valid while this object lives unchanged.
   std::vector<const char*> Pointers() const;
 

@@ -157,7 +157,7 @@ PgStore::Attempt PgStore::WriteOnce(const std::function<Status(Tx&)>& fn) {
     Failure failure = Failure::kNone;
     Status failure_status;
     {
-      PgTx tx(conn, txn, /*writable=*/true);
+      PgTx tx(conn, txn, /*writable=*/true, &serials_);
       WritingScope scope(this);
       try {
         st = fn(tx);
@@ -165,6 +165,9 @@ PgStore::Attempt PgStore::WriteOnce(const std::function<Status(Tx&)>& fn) {
         // The exception's text may carry request data; the client gets a plain 500.
         st = Status::Internal("unexpected exception in a write transaction");
       }
+      // The movements and events the Tx kept back go in before COMMIT; a failure there
+      // is the transaction's like any statement's.
+      if (st.ok()) (void)tx.Flush();
       failure = tx.failure();
       failure_status = tx.failure_status();
     }

@@ -6,8 +6,10 @@
 // synchronous_commit (on by default) makes it. Read runs in a REPEATABLE READ READ ONLY
 // transaction: one consistent snapshot. Correctness across servers comes from the
 // statements, not from a single writer: stock rows change by single conditional UPDATEs
-// (rows locked in the order the use cases take them), order serials by an upsert of the
-// day's counter row (locked until commit), idempotency keys by their primary key.
+// (rows locked in the order the use cases take them), order serials from blocks of the
+// day's counter row that each server reserves in short transactions of their own
+// (order_serials.h: unique, increasing per server, gap-tolerant), idempotency keys by
+// their primary key.
 //
 // A Write runs its function again, from the start, when the database asks for it: up to 5
 // times with backoff after a deadlock, a serialization failure or a versioned UPDATE that
@@ -21,7 +23,8 @@
 //
 // URL: postgresql://user:password@host:port/dbname?param=value..., every libpq parameter
 // accepted, plus pool_size=N (connections per process, 2 to 1000; default ORDO_PG_POOL,
-// else 16). Size the server's max_connections for pool_size times the number of servers.
+// else 16), plus one for reserving order serials. Size the server's max_connections for
+// (pool_size + 1) times the number of servers.
 //
 // Representation: as the SQLite store (storage/sqlite/sqlite_store.h), in PostgreSQL
 // types: BIGINT for money, quantities, rates and instants, DATE, BOOLEAN, JSONB contacts.
@@ -33,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/postgres/order_serials.h"
 #include "storage/postgres/pool.h"
 #include "storage/store.h"
 
@@ -53,13 +57,15 @@ class PgStore final : public Store {
   Status Backup(const std::string& path) override;
 
  private:
-  PgStore(std::string conninfo, int pool_size) : pool_(std::move(conninfo), pool_size) {}
+  PgStore(const std::string& conninfo, int pool_size)
+      : pool_(conninfo, pool_size), serials_(conninfo) {}
 
   struct Attempt;
   Attempt WriteOnce(const std::function<Status(Tx&)>& fn);
   Attempt ReadOnce(const std::function<Status(Tx&)>& fn);
 
   Pool pool_;
+  OrderSerials serials_;  // its own connection: a Write never waits for the pool twice
 };
 
 // Splits Ordo's own parameters off a PostgreSQL URL: the libpq connection URI (with

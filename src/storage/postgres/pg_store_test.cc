@@ -8,10 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
 #include <latch>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -319,6 +323,280 @@ TEST_F(PgStoreTest, LostConnectionsAreReplacedTransparently) {
     EXPECT_TRUE(st.ok()) << Describe(st);
   }
   EXPECT_EQ(Scalar("SELECT count(*) FROM warehouses"), 6);
+}
+
+// Order serials come from blocks each store reserves on its own connection: unique
+// across stores, increasing per store, 1 first on a fresh date; rolled-back and rerun
+// transactions leave theirs unused, never handed out twice.
+TEST_F(PgStoreTest, SerialsFromTwoStoresAreUniqueIncreasingAndStartAtOne) {
+  auto a = OpenOne();
+  auto b = OpenOne();
+  ASSERT_TRUE(a && b);
+  auto serial = [](PgStore& store, Date day, bool commit) {
+    int64_t got = 0;
+    const Status st = store.Write([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(got, tx.NextOrderSerial(day));
+      return commit ? Status::Ok() : Status::Conflict("rolls back");
+    });
+    EXPECT_EQ(st.code(), commit ? Code::kOk : Code::kConflict) << Describe(st);
+    return got;
+  };
+
+  // One thread: the first serial of a fresh date is 1, whichever store asks first, and
+  // each store's sequence increases while the two interleave.
+  const Date day = DateFromYmd(2031, 5, 17);
+  EXPECT_EQ(serial(*b, day, true), 1);
+  std::vector<int64_t> seq_a;
+  std::vector<int64_t> seq_b = {1};
+  std::set<int64_t> seen = {1};
+  for (int k = 0; k < 40; ++k) {
+    seq_a.push_back(serial(*a, day, k % 5 != 2));
+    seq_b.push_back(serial(*b, day, k % 3 != 1));
+    EXPECT_TRUE(seen.insert(seq_a.back()).second) << seq_a.back();
+    EXPECT_TRUE(seen.insert(seq_b.back()).second) << seq_b.back();
+  }
+  EXPECT_TRUE(std::is_sorted(seq_a.begin(), seq_a.end()));
+  EXPECT_TRUE(std::is_sorted(seq_b.begin(), seq_b.end()));
+
+  // Many threads on both stores at once, on another fresh date.
+  const Date busy = DateFromYmd(2031, 5, 18);
+  constexpr int kThreadsPerStore = 8;
+  constexpr int kPerThread = 60;
+  std::vector<std::vector<int64_t>> got(2 * kThreadsPerStore);
+  std::latch start(2 * kThreadsPerStore);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2 * kThreadsPerStore; ++i) {
+    threads.emplace_back([&, i] {
+      PgStore& store = i % 2 == 0 ? *a : *b;
+      start.arrive_and_wait();
+      for (int k = 0; k < kPerThread; ++k) got[i].push_back(serial(store, busy, (i + k) % 4 != 0));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int64_t> all;
+  for (const auto& one : got) {
+    ASSERT_EQ(one.size(), static_cast<size_t>(kPerThread));
+    // Strictly: a store hands its serials out in increasing order.
+    EXPECT_TRUE(std::adjacent_find(one.begin(), one.end(), std::greater_equal<int64_t>()) ==
+                one.end());
+    for (int64_t s : one) EXPECT_TRUE(all.insert(s).second) << "serial " << s << " twice";
+  }
+  ASSERT_EQ(all.size(), static_cast<size_t>(2 * kThreadsPerStore * kPerThread));
+  EXPECT_EQ(*all.begin(), 1);
+  // Gaps are what two stores' unused blocks leave: fewer than 2 blocks each.
+  const int64_t last = Scalar(
+      "SELECT last_serial FROM order_counters "
+      "WHERE business_date = '2031-05-18'");
+  EXPECT_GE(last, *all.rbegin());
+  EXPECT_LT(last, static_cast<int64_t>(all.size()) + 2 * 2 * OrderSerials::kBlockSize);
+}
+
+TEST_F(PgStoreTest, AnOpenOrderTransactionDoesNotHoldUpAnotherStoresSerials) {
+  auto a = OpenOne();
+  auto b = OpenOne();
+  ASSERT_TRUE(a && b);
+  const Date day = DateFromYmd(2031, 6, 1);
+  int64_t first = 0;
+  int64_t second = 0;
+  bool second_in_time = false;
+  const Status st = a->Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(first, tx.NextOrderSerial(day));
+    // This transaction stays open while the other store takes a serial of the same day.
+    auto other = std::async(std::launch::async, [&] {
+      return b->Write([&](Tx& tx2) -> Status {
+        ASSIGN_OR_RETURN(second, tx2.NextOrderSerial(day));
+        return Status::Ok();
+      });
+    });
+    second_in_time = other.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    return other.get();
+  });
+  EXPECT_TRUE(st.ok()) << Describe(st);
+  EXPECT_TRUE(second_in_time) << "the other store waited for this transaction";
+  EXPECT_EQ(first, 1);
+  EXPECT_GT(second, OrderSerials::kBlockSize);  // the next block
+}
+
+TEST_F(PgStoreTest, SerialsSurviveALostConnection) {
+  auto store = OpenOne();
+  ASSERT_NE(store, nullptr);
+  const Date day = DateFromYmd(2031, 7, 1);
+  auto serial = [&] {
+    int64_t got = 0;
+    const Status st = store->Write([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(got, tx.NextOrderSerial(day));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << Describe(st);
+    return got;
+  };
+  // Use up the first block, so that the next serial needs the serials' own connection.
+  int64_t prev = 0;
+  for (int i = 0; i < OrderSerials::kBlockSize; ++i) prev = serial();
+  EXPECT_EQ(prev, OrderSerials::kBlockSize);
+  EXPECT_GE(Scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                   "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                   "AND application_name = 'ordo'"),
+            1);
+  for (int i = 0; i < 3 * OrderSerials::kBlockSize; ++i) {
+    const int64_t next = serial();
+    EXPECT_GT(next, prev);
+    prev = next;
+  }
+}
+
+// Order parts, movements and events travel as array parameters (one statement per
+// table, not per row): text that means something in an array literal comes back as it
+// was, rows keep the order they were given in, and the kept movements and events are
+// written before anything in the same transaction reads them.
+TEST_F(PgStoreTest, RowsWrittenTogetherKeepTheirTextAndOrder) {
+  auto store = OpenOne();
+  ASSERT_NE(store, nullptr);
+  const auto [p, w] = Stocked(*store, "ARR", Qty::FromUnits(10'000));
+  const int64_t product = p;
+  const int64_t warehouse = w;
+  const std::vector<std::string> texts = {"",         "NULL",       "null",        "a,b",
+                                          "{x}",      "say \"hi\"", "back\\slash", "\\\"",
+                                          " padded ", "泵 {台}",    "line\nbreak", "'quoted'"};
+  Order o;
+  o.number = "SO-ARR";
+  o.customer_id = 0;
+  o.created_by = 1;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    domain::OrderLine l;
+    l.line_no = static_cast<int>(i) + 1;
+    l.product_id = product;
+    l.sku = texts[i];
+    l.name = texts[(i + 1) % texts.size()];
+    l.spec = texts[(i + 2) % texts.size()];
+    l.qty = Qty::FromUnits(1'000 + static_cast<int64_t>(i));
+    if (i % 2 == 0) l.warehouse_id = warehouse;
+    l.make_to_order = i % 3 == 0;
+    o.lines.push_back(l);
+    domain::Flag f;
+    f.code = "c" + std::to_string(i);
+    f.message = texts[i];
+    if (i % 2 == 1) f.line_no = static_cast<int>(i);
+    o.flags.push_back(f);
+    domain::Review r;
+    r.round = 1;
+    r.comment = texts[i];
+    r.reviewer = texts[(i + 3) % texts.size()];
+    if (i % 2 == 0) r.restock_date = DateFromYmd(2031, 1, 1 + static_cast<int>(i));
+    r.approved = i % 2 == 0;
+    o.reviews.push_back(r);
+  }
+  std::vector<StockMovement> movements;
+  std::vector<Event> events;
+  const Status st = store->Write([&](Tx& tx) -> Status {
+    Customer c;
+    c.code = "ARR";
+    c.name = "arr";
+    ASSIGN_OR_RETURN(o.customer_id, tx.InsertCustomer(c));
+    ASSIGN_OR_RETURN(o.id, tx.InsertOrder(o));
+    for (size_t i = 0; i < texts.size(); ++i) {
+      StockMovement m;
+      m.product_id = product;
+      m.warehouse_id = warehouse;
+      m.kind = "reserve";
+      m.qty_delta = Qty::FromUnits(static_cast<int64_t>(i) + 1);
+      m.reason = texts[i];
+      if (i % 2 == 0) m.order_id = o.id;
+      m.user_id = 1;
+      RETURN_IF_ERROR(tx.InsertMovement(m));
+      RETURN_IF_ERROR(tx.InsertEvent({0, "order", o.id, texts[i], 1, texts[i], texts[i], 1}));
+    }
+    // Read in the same transaction: the kept rows are written first.
+    MovementFilter f;
+    f.product_id = product;
+    ASSIGN_OR_RETURN(auto page, tx.ListMovements(f));
+    movements = page.items;
+    ASSIGN_OR_RETURN(events, tx.ListEvents("order", o.id));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << Describe(st);
+  // Newest first.
+  ASSERT_EQ(movements.size(), texts.size());
+  ASSERT_EQ(events.size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const StockMovement& m = movements[texts.size() - 1 - i];
+    EXPECT_EQ(m.reason, texts[i]);
+    EXPECT_EQ(m.qty_delta, Qty::FromUnits(static_cast<int64_t>(i) + 1));
+    EXPECT_EQ(m.order_id.has_value(), i % 2 == 0);
+    EXPECT_EQ(events[i].action, texts[i]);
+    EXPECT_EQ(events[i].data, texts[i]);
+  }
+  Order got;
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) -> Status {
+                    ASSIGN_OR_RETURN(got, tx.GetOrder(o.id));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(got.lines.size(), o.lines.size());
+  ASSERT_EQ(got.flags.size(), o.flags.size());
+  ASSERT_EQ(got.reviews.size(), o.reviews.size());
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    SCOPED_TRACE("row " + std::to_string(i));
+    EXPECT_EQ(got.lines[i].line_no, o.lines[i].line_no);
+    EXPECT_EQ(got.lines[i].sku, o.lines[i].sku);
+    EXPECT_EQ(got.lines[i].name, o.lines[i].name);
+    EXPECT_EQ(got.lines[i].spec, o.lines[i].spec);
+    EXPECT_EQ(got.lines[i].qty, o.lines[i].qty);
+    EXPECT_EQ(got.lines[i].warehouse_id, o.lines[i].warehouse_id);
+    EXPECT_EQ(got.lines[i].make_to_order, o.lines[i].make_to_order);
+    EXPECT_EQ(got.flags[i].code, o.flags[i].code);
+    EXPECT_EQ(got.flags[i].message, o.flags[i].message);
+    EXPECT_EQ(got.flags[i].line_no, o.flags[i].line_no);
+    EXPECT_EQ(got.reviews[i].comment, o.reviews[i].comment);
+    EXPECT_EQ(got.reviews[i].reviewer, o.reviews[i].reviewer);
+    EXPECT_EQ(got.reviews[i].restock_date, o.reviews[i].restock_date);
+    EXPECT_EQ(got.reviews[i].approved, o.reviews[i].approved);
+  }
+}
+
+// A kept movement that the database refuses fails the Write that kept it, at its next
+// statement or at COMMIT, and takes the rest of the transaction with it; text with NUL is
+// refused at once, and the transaction goes on.
+TEST_F(PgStoreTest, KeptRowsThatFailFailTheirWrite) {
+  auto store = OpenOne();
+  ASSERT_NE(store, nullptr);
+  const auto [p, w] = Stocked(*store, "KEPT", Qty::FromUnits(10'000));
+  StockMovement bad;
+  bad.product_id = p + 1'000;  // no such product
+  bad.warehouse_id = w;
+  bad.kind = "reserve";
+  bad.qty_delta = Qty::FromUnits(1);
+  bad.user_id = 1;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.InsertEvent({0, "order", 77, "kept", 1, "u", "{}", 1}));
+    return tx.InsertMovement(bad);
+  });
+  EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
+  st = store->Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.InsertMovement(bad));
+    return tx.InsertEvent({0, "order", 77, "after", 1, "u", "{}", 1});
+  });
+  EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
+  st = store->Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.InsertMovement(bad));
+    return tx.CountUsers().status();  // the next statement answers the failure
+  });
+  EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM events WHERE entity_id = 77"), 0);
+
+  st = store->Write([&](Tx& tx) -> Status {
+    StockMovement nul = bad;
+    nul.product_id = p;
+    nul.reason = std::string("a\0b", 3);
+    EXPECT_EQ(tx.InsertMovement(nul).code(), Code::kValidationFailed);
+    EXPECT_EQ(tx.InsertEvent({0, "order", 78, std::string("x\0", 2), 1, "u", "{}", 1}).code(),
+              Code::kValidationFailed);
+    return tx.InsertEvent({0, "order", 78, "fine", 1, "u", "{}", 1});
+  });
+  EXPECT_TRUE(st.ok()) << Describe(st);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM events WHERE entity_id = 78"), 1);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM stock_movements WHERE reason <> ''"), 0);
 }
 
 TEST_F(PgStoreTest, EventsAreAppendOnlyAndBackupPointsToPgDump) {

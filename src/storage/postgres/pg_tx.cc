@@ -168,7 +168,35 @@ Window WindowOf(const PageRequest& page) {
 
 // ---- running statements ----
 
+// The movements and events kept by InsertMovement and InsertEvent, each table's rows from
+// one unnest() of array parameters, in one statement. Identity ids follow the arrays'
+// order, which is the order the rows were given in.
+constexpr std::string_view kFlushSql =
+    "WITH m AS (INSERT INTO stock_movements (product_id, warehouse_id, kind, qty_delta, reason, "
+    "order_id, user_id, created_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], "
+    "$3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[])) "
+    "INSERT INTO events (entity, entity_id, action, user_id, username, data, created_at) "
+    "SELECT * FROM unnest($9::text[], $10::bigint[], $11::text[], $12::bigint[], $13::text[], "
+    "$14::text[], $15::bigint[])";
+
+Status PgTx::Flush() {
+  if (failure_ != Failure::kNone) return failure_status_;
+  if (pending_movements_.rows() == 0 && pending_events_.rows() == 0) return Status::Ok();
+  Params p;
+  pending_movements_.BindTo(p);
+  pending_events_.BindTo(p);
+  pending_movements_ = {};
+  pending_events_ = {};
+  return Run(kFlushSql, p).status();
+}
+
 Result<pqxx::result> PgTx::Exec(std::string_view sql, const Params& params) {
+  if (failure_ != Failure::kNone) return failure_status_;
+  RETURN_IF_ERROR(Flush());
+  return Run(sql, params);
+}
+
+Result<pqxx::result> PgTx::Run(std::string_view sql, const Params& params) {
   if (failure_ != Failure::kNone) return failure_status_;
   if (params.has_nul()) {
     // Refused before it reaches the server, so the transaction goes on as SQLite's would.
@@ -540,13 +568,15 @@ Result<Page<Warehouse>> PgTx::ListWarehouses(const PageRequest& page) {
 
 Status PgTx::InsertEvent(const Event& e) {
   RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  p.BindAll(e.entity, e.entity_id, e.action, e.user_id, e.username, e.data, e.created_at);
-  return Exec(
-             "INSERT INTO events (entity, entity_id, action, user_id, username, data, "
-             "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-             p)
-      .status();
+  if (failure_ != Failure::kNone) return failure_status_;
+  Columns<7> row;
+  row.AddRow(e.entity, e.entity_id, e.action, e.user_id, e.username, e.data, e.created_at);
+  // Refused now, as a statement with it would be (Run): the transaction goes on.
+  if (row.has_nul()) return Status(Code::kValidationFailed, "text may not contain NUL characters");
+  // Written with the next statement or before COMMIT (Flush).
+  pending_events_.AddRow(e.entity, e.entity_id, e.action, e.user_id, e.username, e.data,
+                         e.created_at);
+  return Status::Ok();
 }
 
 Result<std::vector<Event>> PgTx::ListEvents(const std::string& entity, int64_t entity_id) {

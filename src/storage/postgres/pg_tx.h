@@ -3,13 +3,23 @@
 // of the transaction it belongs to. The caller (PgStore) begins and ends the transaction;
 // a read-only Tx refuses every write with kInternal "read-only transaction".
 // Implemented in pg_tx.cc (users, sessions, master data, events, idempotency),
-// pg_tx_stock.cc and pg_tx_orders.cc.
+// pg_tx_stock.cc and pg_tx_orders.cc. Order serials come from the store's OrderSerials,
+// outside this transaction (order_serials.h).
 //
 // A statement that fails aborts a PostgreSQL transaction (SQLite's goes on). The Tx
 // remembers the first failure and how it was classified; every later call answers that
 // failure's Status without going to the server, and PgStore rolls back and, for deadlocks,
 // serialization failures, lost check-then-insert races and lost connections, runs the
 // whole function again.
+//
+// Stock movements and audit events are append-only rows nothing in the transaction reads
+// back by their id: InsertMovement and InsertEvent keep them and the Tx writes all it kept
+// in one statement just before its next statement or before COMMIT (Flush), in the order
+// they were given. The database sees the same statements in the same order, batched; a
+// failure of that batch (a foreign key) is reported by the next call or by Write, as any
+// failure aborts the transaction anyway. Submit writes its movements and events while
+// the order's stock rows are locked, so each round trip saved there shortens the wait of
+// every other order for those rows.
 //
 // Not thread-safe: a Tx belongs to the one call that received it.
 
@@ -18,6 +28,7 @@
 #include <vector>
 
 #include "storage/postgres/connection.h"
+#include "storage/postgres/order_serials.h"
 #include "storage/postgres/query.h"
 #include "storage/store.h"
 
@@ -25,13 +36,19 @@ namespace ordo::storage::postgres {
 
 class PgTx final : public Tx {
  public:
-  PgTx(Connection& conn, pqxx::transaction_base& txn, bool writable)
-      : conn_(conn), txn_(txn), writable_(writable) {}
+  // `serials` (the store's) hands out NextOrderSerial; a read-only Tx needs none.
+  PgTx(Connection& conn, pqxx::transaction_base& txn, bool writable,
+       OrderSerials* serials = nullptr)
+      : conn_(conn), txn_(txn), writable_(writable), serials_(serials) {}
 
   // The first failed statement's classification (kNone while every statement succeeded)
   // and its Status.
   Failure failure() const { return failure_; }
   const Status& failure_status() const { return failure_status_; }
+
+  // Writes the movements and events kept so far. PgStore calls it before COMMIT; a
+  // failure is remembered as a statement's is.
+  Status Flush();
 
   Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
   Result<UserRecord> GetUser(int64_t id) override;
@@ -88,6 +105,8 @@ class PgTx final : public Tx {
   // when the connection's statement cache is full. A libpqxx exception becomes the
   // returned Status and the Tx's failure.
   Result<pqxx::result> Exec(std::string_view sql, const Params& params = Params());
+  // Exec without writing the kept rows first (Exec calls Flush, Flush calls this).
+  Result<pqxx::result> Run(std::string_view sql, const Params& params);
   // Exec for a statement that returns one row with one integer column (an id, a count).
   Result<int64_t> ExecInt(std::string_view sql, const Params& params, const char* what);
   // SELECT COUNT(*) FROM <from><where>.
@@ -113,8 +132,12 @@ class PgTx final : public Tx {
   Connection& conn_;
   pqxx::transaction_base& txn_;
   const bool writable_;
+  OrderSerials* const serials_;
   Failure failure_ = Failure::kNone;
   Status failure_status_;
+  // Kept by InsertMovement and InsertEvent until Flush: columns as kFlushSql binds them.
+  Columns<8> pending_movements_;
+  Columns<7> pending_events_;
 };
 
 // The LIMIT and OFFSET of a page, clamped to 1..200 rows and page >= 1.

@@ -1,5 +1,6 @@
 // PgTx: orders (header, lines, flags, reviews), order serials, credit exposure.
 
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -79,16 +80,6 @@ const std::string& HeaderSelect() {
   return sql;
 }
 
-const std::string& InsertHeaderSql() {
-  static const std::string sql = [] {
-    std::string values;
-    for (int i = 1; i <= kHeaderColCount; ++i) values += (i == 1 ? "$" : ", $") + std::to_string(i);
-    return "INSERT INTO orders (" + JoinCols(kHeaderColCount, ", ") + ") VALUES (" + values +
-           ") RETURNING id";
-  }();
-  return sql;
-}
-
 const std::string& UpdateHeaderSql() {
   static const std::string sql = [] {
     std::string sets;
@@ -100,6 +91,91 @@ const std::string& UpdateHeaderSql() {
            " AND version = $" + std::to_string(kUpdatableCols + 2);
   }();
   return sql;
+}
+
+// The lines, flags and reviews of one order, each table's rows from one unnest() of
+// array parameters numbered from $first (query.h: Columns), as data-modifying CTEs
+// `l, f, r`; `id` is the SQL of the order's id. One statement writes them all whatever
+// their number: the parts of an order cost one round trip, not one per row — which
+// matters on submit, where they are written while the order's stock rows are locked.
+std::string PartsCtes(const std::string& id, int first) {
+  int n = first;
+  auto arrays = [&n](std::initializer_list<const char*> types) {
+    std::string out;
+    for (const char* t : types) {
+      if (!out.empty()) out += ", ";
+      out += "$" + std::to_string(n++) + "::" + t + "[]";
+    }
+    return out;
+  };
+  std::string sql =
+      "l AS (INSERT INTO order_lines (order_id, line_no, product_id, sku, name, spec, unit, qty, "
+      "unit_price, discount_rate, tax_rate, net, tax, gross, warehouse_id, make_to_order, "
+      "reserved_qty, backordered_qty, shipped_qty, delivered_qty, invoiced_qty, returned_qty) "
+      "SELECT " +
+      id + ", u.* FROM unnest(";
+  sql += arrays({"integer", "bigint", "text",   "text",   "text",   "text",   "bigint",
+                 "bigint",  "bigint", "bigint", "bigint", "bigint", "bigint", "bigint",
+                 "boolean", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint"});
+  sql +=
+      ") AS u), f AS (INSERT INTO order_flags (order_id, position, code, department, message, "
+      "line_no) SELECT " +
+      id + ", u.* FROM unnest(";
+  sql += arrays({"integer", "text", "text", "text", "integer"});
+  sql +=
+      ") AS u), r AS (INSERT INTO order_reviews (order_id, round, department, approved, "
+      "comment, override_price, override_credit, restock_date, reviewer_id, reviewer, "
+      "created_at) SELECT " +
+      id + ", u.* FROM unnest(";
+  sql += arrays({"integer", "text", "boolean", "text", "boolean", "boolean", "date", "bigint",
+                 "text", "bigint"});
+  sql += ") AS u)";
+  return sql;
+}
+
+// The header, lines, flags and reviews of a new order in one statement; answers its id.
+// The parts' foreign keys are checked at the end of the statement, when the header's row
+// is there.
+const std::string& InsertOrderSql() {
+  static const std::string sql = [] {
+    std::string values;
+    for (int i = 1; i <= kHeaderColCount; ++i) values += (i == 1 ? "$" : ", $") + std::to_string(i);
+    return "WITH h AS (INSERT INTO orders (" + JoinCols(kHeaderColCount, ", ") + ") VALUES (" +
+           values + ") RETURNING id), " + PartsCtes("(SELECT id FROM h)", kHeaderColCount + 1) +
+           " SELECT id FROM h";
+  }();
+  return sql;
+}
+
+// The lines, flags and reviews of the order $1, in one statement.
+const std::string& InsertPartsSql() {
+  static const std::string sql = "WITH " + PartsCtes("$1::bigint", 2) + " SELECT 1";
+  return sql;
+}
+
+// Binds the lines, flags and reviews in the order PartsCtes numbers them.
+void BindParts(Params& p, const Order& o) {
+  Columns<21> lines;
+  for (const OrderLine& l : o.lines) {
+    lines.AddRow(l.line_no, l.product_id, l.sku, l.name, l.spec, l.unit, l.qty, l.unit_price,
+                 l.discount_rate, l.tax_rate, l.net, l.tax, l.gross, l.warehouse_id,
+                 l.make_to_order, l.reserved_qty, l.backordered_qty, l.shipped_qty, l.delivered_qty,
+                 l.invoiced_qty, l.returned_qty);
+  }
+  Columns<5> flags;
+  int position = 0;
+  for (const Flag& f : o.flags) {
+    flags.AddRow(position++, f.code, domain::DepartmentName(f.department), f.message, f.line_no);
+  }
+  Columns<10> reviews;
+  for (const Review& r : o.reviews) {
+    reviews.AddRow(r.round, domain::DepartmentName(r.department), r.approved, r.comment,
+                   r.override_price, r.override_credit, r.restock_date, r.reviewer_id, r.reviewer,
+                   r.created_at);
+  }
+  lines.BindTo(p);
+  flags.BindTo(p);
+  reviews.BindTo(p);
 }
 
 void BindHeader(Params& p, const Order& o, bool with_creation) {
@@ -189,66 +265,29 @@ const char* SortSql(OrderSort sort) {
 
 Result<int64_t> PgTx::NextOrderSerial(Date business_date) {
   RETURN_IF_ERROR(CheckWritable());
-  // The counter row stays locked until this transaction ends, so the serials of
-  // concurrent transactions (on any server) are distinct; a rolled-back transaction
-  // takes its increment back with it.
-  Params p;
-  p.Bind(business_date);
-  return ExecInt(
-      "INSERT INTO order_counters (business_date, last_serial) VALUES ($1, 1) "
-      "ON CONFLICT (business_date) DO UPDATE SET last_serial = order_counters.last_serial + 1 "
-      "RETURNING last_serial",
-      p, "order counter");
+  if (failure_ != Failure::kNone) return failure_status_;
+  if (serials_ == nullptr) return Status::Internal("no order serials in this transaction");
+  // From the store's block of serials, not from the counter row in this transaction: the
+  // row is never locked until this order commits, and a rollback or a rerun of the use
+  // case leaves its serial unused (a gap). A failure to reserve a block does not abort
+  // this transaction; the use case returns it.
+  return serials_->Next(business_date);
 }
 
 Status PgTx::WriteOrderParts(const Order& o, int64_t order_id) {
-  for (const OrderLine& l : o.lines) {
-    Params p;
-    p.BindAll(order_id, l.line_no, l.product_id, l.sku, l.name, l.spec, l.unit, l.qty, l.unit_price,
-              l.discount_rate, l.tax_rate, l.net, l.tax, l.gross, l.warehouse_id, l.make_to_order,
-              l.reserved_qty, l.backordered_qty, l.shipped_qty, l.delivered_qty, l.invoiced_qty,
-              l.returned_qty);
-    RETURN_IF_ERROR(Exec("INSERT INTO order_lines (order_id, line_no, product_id, sku, name, "
-                         "spec, unit, qty, unit_price, discount_rate, tax_rate, net, tax, gross, "
-                         "warehouse_id, make_to_order, reserved_qty, backordered_qty, "
-                         "shipped_qty, delivered_qty, invoiced_qty, returned_qty) VALUES ($1, "
-                         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-                         "$17, $18, $19, $20, $21, $22)",
-                         p)
-                        .status());
-  }
-  int position = 0;
-  for (const Flag& f : o.flags) {
-    Params p;
-    p.BindAll(order_id, position++, f.code, domain::DepartmentName(f.department), f.message,
-              f.line_no);
-    RETURN_IF_ERROR(Exec("INSERT INTO order_flags (order_id, position, code, department, "
-                         "message, line_no) VALUES ($1, $2, $3, $4, $5, $6)",
-                         p)
-                        .status());
-  }
-  for (const Review& r : o.reviews) {
-    Params p;
-    p.BindAll(order_id, r.round, domain::DepartmentName(r.department), r.approved, r.comment,
-              r.override_price, r.override_credit, r.restock_date, r.reviewer_id, r.reviewer,
-              r.created_at);
-    RETURN_IF_ERROR(Exec("INSERT INTO order_reviews (order_id, round, department, approved, "
-                         "comment, override_price, override_credit, restock_date, reviewer_id, "
-                         "reviewer, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                         "$10, $11)",
-                         p)
-                        .status());
-  }
-  return Status::Ok();
+  if (o.lines.empty() && o.flags.empty() && o.reviews.empty()) return Status::Ok();
+  Params p;
+  p.Bind(order_id);
+  BindParts(p, o);
+  return Exec(InsertPartsSql(), p).status();
 }
 
 Result<int64_t> PgTx::InsertOrder(const Order& o) {
   RETURN_IF_ERROR(CheckWritable());
   Params p;
   BindHeader(p, o, /*with_creation=*/true);
-  ASSIGN_OR_RETURN(const int64_t id, ExecInt(InsertHeaderSql(), p, "insert"));
-  RETURN_IF_ERROR(WriteOrderParts(o, id));
-  return id;
+  BindParts(p, o);
+  return ExecInt(InsertOrderSql(), p, "insert");
 }
 
 Result<Order> PgTx::GetOrder(int64_t id) {
@@ -353,11 +392,14 @@ Status PgTx::UpdateOrder(const Order& o, int64_t expected_version) {
   }
   Params id;
   id.Bind(o.id);
-  for (const char* sql : {"DELETE FROM order_lines WHERE order_id = $1",
-                          "DELETE FROM order_flags WHERE order_id = $1",
-                          "DELETE FROM order_reviews WHERE order_id = $1"}) {
-    RETURN_IF_ERROR(Exec(sql, id).status());
-  }
+  // The old parts go in one statement and the new ones come in the next: a statement's
+  // CTEs do not see each other's changes, so a line deleted and inserted again must not
+  // share one.
+  RETURN_IF_ERROR(Exec("WITH l AS (DELETE FROM order_lines WHERE order_id = $1), "
+                       "f AS (DELETE FROM order_flags WHERE order_id = $1) "
+                       "DELETE FROM order_reviews WHERE order_id = $1",
+                       id)
+                      .status());
   return WriteOrderParts(o, o.id);
 }
 

@@ -176,14 +176,16 @@ Status PgTx::Release(int64_t product_id, int64_t warehouse_id, Qty qty) {
 
 Status PgTx::InsertMovement(const StockMovement& m) {
   RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  p.BindAll(m.product_id, m.warehouse_id, m.kind, m.qty_delta, m.reason, m.order_id, m.user_id,
-            m.created_at);
-  return Exec(
-             "INSERT INTO stock_movements (product_id, warehouse_id, kind, qty_delta, reason, "
-             "order_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-             p)
-      .status();
+  if (failure_ != Failure::kNone) return failure_status_;
+  Columns<8> row;
+  row.AddRow(m.product_id, m.warehouse_id, m.kind, m.qty_delta, m.reason, m.order_id, m.user_id,
+             m.created_at);
+  // Refused now, as a statement with it would be (Run): the transaction goes on.
+  if (row.has_nul()) return Status(Code::kValidationFailed, "text may not contain NUL characters");
+  // Written with the next statement or before COMMIT (PgTx::Flush), in this order.
+  pending_movements_.AddRow(m.product_id, m.warehouse_id, m.kind, m.qty_delta, m.reason, m.order_id,
+                            m.user_id, m.created_at);
+  return Status::Ok();
 }
 
 Result<Page<StockMovement>> PgTx::ListMovements(const MovementFilter& f) {

@@ -4,6 +4,7 @@
 // Fragments are written with `?`; Sql() numbers them $first, $first+1, ... in order.
 // Values are always bound, never spliced into the text. Thread-compatible.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -88,6 +89,38 @@ class Where {
 
   std::vector<std::string> clauses_;
   std::vector<Value> params_;
+};
+
+// The rows of a multi-row INSERT ... SELECT FROM unnest($1::t1[], $2::t2[], ...): each of
+// the N columns gathers its values in one array parameter, so that one statement text
+// (prepared once) writes any number of rows in one round trip. Values are bound as Params
+// binds them. Thread-compatible.
+template <size_t N>
+class Columns {
+ public:
+  template <typename... Ts>
+  void AddRow(const Ts&... values) {
+    static_assert(sizeof...(Ts) == N, "one value per column");
+    size_t i = 0;
+    (cols_[i++].Bind(values), ...);
+    ++rows_;
+  }
+
+  size_t rows() const { return rows_; }
+  bool has_nul() const {
+    for (const auto& c : cols_) {
+      if (c.has_nul()) return true;
+    }
+    return false;
+  }
+  // One array parameter per column, in column order.
+  void BindTo(Params& p) const {
+    for (const auto& c : cols_) p.Bind(c.ArrayLiteral());
+  }
+
+ private:
+  std::array<Params, N> cols_;
+  size_t rows_ = 0;
 };
 
 }  // namespace ordo::storage::postgres

@@ -243,6 +243,10 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
     ctx.lead_time_days.push_back(p.lead_time_days);
   }
 
+  // Before any stock row is locked (PostgreSQL holds those locks until commit): the
+  // customer's exposure does not depend on this order's reservations.
+  ASSIGN_OR_RETURN(ctx.credit_exposure, tx.CreditExposure(o.customer_id, o.id));
+
   // Choose warehouses first, then reserve in a fixed row order so that concurrent
   // submits (PostgreSQL) never deadlock.
   for (auto& line : o.lines) {
@@ -278,7 +282,6 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
                           {"qty", got.ToTrimmed()}});
     }
   }
-  ASSIGN_OR_RETURN(ctx.credit_exposure, tx.CreditExposure(o.customer_id, o.id));
   o.flags = domain::ComputeFlags(o, ctx);
   o.status = *next;
   o.review_round += 1;

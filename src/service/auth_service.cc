@@ -143,7 +143,9 @@ Result<domain::User> AuthService::Authenticate(const std::string& token) {
   if (token.empty()) return Status::Unauthenticated("missing bearer token");
   const std::string hash = TokenHash(token);
   domain::User user;
-  Status st = deps_.store->Read([&](storage::Tx& tx) -> Status {
+  // ReadLatest: a token is only known to a client once its login was answered (and so
+  // is on disk); a logout or deactivation that is not yet on disk already counts here.
+  Status st = deps_.store->ReadLatest([&](storage::Tx& tx) -> Status {
     auto r = tx.GetSessionUser(hash, deps_.Now());
     if (!r.ok()) return r.TakeStatus();
     user = std::move(r->user);

@@ -185,6 +185,10 @@ class Store {
   virtual Status Write(const std::function<Status(Tx&)>& fn) = 0;
   // Runs fn on a consistent read-only snapshot; writes through its Tx fail.
   virtual Status Read(const std::function<Status(Tx&)>& fn) = 0;
+  // Read, for lookups whose result is never shown as data (the session behind a token):
+  // the snapshot may hold commits whose callers have not been answered yet because they
+  // are not yet on disk, and Read waits for those (SQLite); this does not wait.
+  virtual Status ReadLatest(const std::function<Status(Tx&)>& fn) { return Read(fn); }
   // Ok when the database answers.
   virtual Status Ping() = 0;
   // "sqlite" or "postgresql".

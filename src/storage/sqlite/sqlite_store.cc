@@ -73,20 +73,26 @@ SqliteStore::~SqliteStore() {
 
 Status SqliteStore::Write(const std::function<Status(Tx&)>& fn) { return writer_->Submit(fn); }
 
-Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) {
+Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) { return ReadTx(fn, true); }
+
+Status SqliteStore::ReadLatest(const std::function<Status(Tx&)>& fn) {
+  return ReadTx(fn, false);
+}
+
+Status SqliteStore::ReadTx(const std::function<Status(Tx&)>& fn, bool durable) {
   ASSIGN_OR_RETURN(Lease conn, AcquireReader());
   RETURN_IF_ERROR(conn->Run("BEGIN"));
   // Take the snapshot now (a deferred BEGIN takes it at the first read), then wait until
   // every batch it may hold is on disk: no answer shows what a crash could undo.
-  {
+  if (durable) {
     ASSIGN_OR_RETURN(Stmt snap, conn->Prepare("SELECT 1 FROM sqlite_schema LIMIT 1"));
     Status taken = snap.Step().status();
     if (!taken.ok()) {
       (void)conn->Run("ROLLBACK");
       return taken;
     }
+    writer_->WaitDurable(writer_->Committing());
   }
-  writer_->WaitDurable(writer_->Committing());
   Status st;
   try {
     SqliteTx tx(*conn, /*writable=*/false, &trigram_stats_);

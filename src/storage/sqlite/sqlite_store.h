@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
 
   Status Write(const std::function<Status(Tx&)>& fn) override;
   Status Read(const std::function<Status(Tx&)>& fn) override;
+  Status ReadLatest(const std::function<Status(Tx&)>& fn) override;
   Status Ping() override;
   std::string Kind() const override { return "sqlite"; }
   Status Backup(const std::string& path) override;
@@ -59,6 +60,8 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn_;
   };
   Result<Lease> AcquireReader();
+  // Read and ReadLatest: `durable` waits for what the snapshot holds to be on disk.
+  Status ReadTx(const std::function<Status(Tx&)>& fn, bool durable);
   void ReturnReader(std::unique_ptr<Connection> conn);
 
   static constexpr int kMaxReaders = 8;

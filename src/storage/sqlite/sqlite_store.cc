@@ -75,9 +75,7 @@ Status SqliteStore::Write(const std::function<Status(Tx&)>& fn) { return writer_
 
 Status SqliteStore::Read(const std::function<Status(Tx&)>& fn) { return ReadTx(fn, true); }
 
-Status SqliteStore::ReadLatest(const std::function<Status(Tx&)>& fn) {
-  return ReadTx(fn, false);
-}
+Status SqliteStore::ReadLatest(const std::function<Status(Tx&)>& fn) { return ReadTx(fn, false); }
 
 Status SqliteStore::ReadTx(const std::function<Status(Tx&)>& fn, bool durable) {
   ASSIGN_OR_RETURN(Lease conn, AcquireReader());

@@ -103,6 +103,8 @@ Status SqliteStore::ReadTx(const std::function<Status(Tx&)>& fn, bool durable) {
 }
 
 Status SqliteStore::Ping() {
+  // After a failed fsync the store takes no more writes: not healthy, though it reads.
+  RETURN_IF_ERROR(writer_->Health());
   ASSIGN_OR_RETURN(Lease conn, AcquireReader());
   ASSIGN_OR_RETURN(Stmt st, conn->Prepare("SELECT 1"));
   ASSIGN_OR_RETURN(bool row, st.Step());

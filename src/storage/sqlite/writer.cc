@@ -212,6 +212,11 @@ Status Writer::SyncWal() {
   return Status::Ok();
 }
 
+Status Writer::Health() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sync_error_;
+}
+
 void Writer::WaitDurable(uint64_t batch) {
   std::unique_lock<std::mutex> lock(mu_);
   durable_cv_.wait(lock, [&] { return durable_ >= batch; });

@@ -60,6 +60,8 @@ class Writer {
   uint64_t Committing() const { return committing_.load(std::memory_order_acquire); }
   // Blocks until batch `batch` (and every one before it) is on disk.
   void WaitDurable(uint64_t batch);
+  // Ok, or the failed fsync after which every write is refused.
+  Status Health();
 
  private:
   struct Job {

@@ -1428,6 +1428,58 @@ TEST_P(StoreContract, SearchMatchesItsDefinitionOnRandomData) {
   }
 }
 
+// awaiting: a department's review inbox — pending review, no decision of that department
+// in the order's current round.
+TEST_P(StoreContract, AwaitingListsWhatADepartmentHasNotDecidedInTheCurrentRound) {
+  using D = Department;
+  const int64_t c = NewCustomer(Unique("AW"));
+  auto review = [](int round, D d) {
+    Review r;
+    r.round = round;
+    r.department = d;
+    r.approved = true;
+    r.reviewer_id = 1;
+    r.reviewer = "r";
+    r.created_at = 1000;
+    return r;
+  };
+  auto order = [&](const std::string& number, OrderStatus status, int round,
+                   std::vector<Review> reviews) {
+    Order o = SimpleOrder(c, Unique(number), status, M(100), 1000);
+    o.review_round = round;
+    o.reviews = std::move(reviews);
+    return Insert(o);
+  };
+  const int64_t none = order("AW1", OrderStatus::kPendingReview, 1, {});
+  const int64_t sales = order("AW2", OrderStatus::kPendingReview, 1, {review(1, D::kSales)});
+  // Round 2: the decisions of round 1 no longer count, the one of round 2 does.
+  const int64_t round2 =
+      order("AW3", OrderStatus::kPendingReview, 2,
+            {review(1, D::kSales), review(1, D::kFinance), review(1, D::kWarehouse),
+             review(2, D::kSales), review(2, D::kFinance)});
+  order("AW4", OrderStatus::kApproved, 1,
+        {review(1, D::kSales), review(1, D::kFinance), review(1, D::kWarehouse)});
+  order("AW5", OrderStatus::kDraft, 0, {});
+
+  auto ids = [&](std::vector<D> awaiting, std::string q = "") {
+    OrderFilter f{.customer_id = c,
+                  .awaiting = std::move(awaiting),
+                  .q = std::move(q),
+                  .sort = OrderSort::kNumberAsc};
+    auto page = Must(Rd<Page<Order>>([&](Tx& tx) { return tx.ListOrders(f); }));
+    std::vector<int64_t> out;
+    for (const auto& o : page.items) out.push_back(o.id);
+    EXPECT_EQ(page.total, static_cast<int64_t>(out.size()));
+    return out;
+  };
+  EXPECT_EQ(ids({D::kSales}), (std::vector<int64_t>{none}));
+  EXPECT_EQ(ids({D::kFinance}), (std::vector<int64_t>{none, sales}));
+  EXPECT_EQ(ids({D::kWarehouse}), (std::vector<int64_t>{none, sales, round2}));
+  EXPECT_EQ(ids({D::kSales, D::kFinance}), (std::vector<int64_t>{none, sales}));
+  EXPECT_EQ(ids({D::kWarehouse}, Unique("AW3")), (std::vector<int64_t>{round2}));
+  EXPECT_EQ(ids({D::kSales}, Unique("AW3")), (std::vector<int64_t>{}));
+}
+
 // ---- credit exposure ----
 
 TEST_P(StoreContract, CreditExposureCountsCommittedOrdersOnly) {

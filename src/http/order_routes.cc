@@ -1,6 +1,10 @@
 // /api/v1/orders and its actions
 #include <sodium.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "http/api.h"
 
 namespace ordo::http {
@@ -24,25 +28,31 @@ std::string RequestHash(const Request& req, const nlohmann::json& body) {
   return hex;
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"} (an empty part is kept, to be refused as unknown).
+std::vector<std::string> SplitCommas(const std::string& all) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= all.size()) {
+    size_t j = all.find(',', i);
+    if (j == std::string::npos) j = all.size();
+    out.push_back(all.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 Result<storage::OrderFilter> ReadFilter(const Ctx& c, const TimeZone& tz) {
   storage::OrderFilter f;
   ASSIGN_OR_RETURN(f.page, c.Page());
   FieldErrors errors;
   const auto& q = c.req;
   if (q.HasQuery("status")) {
-    // One status or several separated by commas.
-    std::string all = q.Query("status");
-    size_t i = 0;
-    while (i <= all.size()) {
-      size_t j = all.find(',', i);
-      if (j == std::string::npos) j = all.size();
-      const std::string one = all.substr(i, j - i);
+    for (const std::string& one : SplitCommas(q.Query("status"))) {
       if (auto st = domain::ParseOrderStatus(one)) {
         f.statuses.push_back(*st);
       } else {
         errors.Add("status", "unknown status '" + one + "'");
       }
-      i = j + 1;
     }
   }
   Status st = QueryIdParam(c, "customer_id", &f.customer_id);
@@ -85,6 +95,17 @@ Result<storage::OrderFilter> ReadFilter(const Ctx& c, const TimeZone& tz) {
     if (!found) errors.Add("sort", "one of created_at -created_at number -number gross -gross");
   }
   if (q.Query("mine") == "true") f.created_by = c.actor.user_id;
+  if (q.HasQuery("awaiting")) {
+    for (const std::string& one : SplitCommas(q.Query("awaiting"))) {
+      if (auto d = domain::ParseDepartment(one)) {
+        if (std::find(f.awaiting.begin(), f.awaiting.end(), *d) == f.awaiting.end()) {
+          f.awaiting.push_back(*d);
+        }
+      } else {
+        errors.Add("awaiting", "one or more of sales finance warehouse, separated by commas");
+      }
+    }
+  }
   if (!errors.empty()) return errors.Finish();
   return f;
 }

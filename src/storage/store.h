@@ -80,6 +80,9 @@ struct OrderFilter {
   std::optional<domain::Channel> channel;
   std::optional<int64_t> partner_id;  // partner users see only theirs
   std::optional<int64_t> created_by;
+  // Pending review and not yet decided, in its current round, by at least one of these
+  // departments (a reviewer's inbox); empty = no such condition.
+  std::vector<domain::Department> awaiting;
   std::string q;               // number, customer name or code, external_ref
   std::optional<Millis> from;  // created_at >= from
   std::optional<Millis> to;    // created_at < to

@@ -208,6 +208,10 @@ describe('web console', () => {
     await page.locator('[data-test=review-ok]').click()
     await dialog.waitFor({ state: 'hidden' })
     await page.locator('[data-test=reviews]').getByText('战略客户，价格经销售总监同意').waitFor()
+    // Decided for sales in this round: out of the sales manager's inbox (awaiting=sales).
+    await page.goto(server.base + '/reviews')
+    await page.waitForLoadState('networkidle')
+    assert.equal(await page.locator('[data-test=order-link]', { hasText: orderNumber }).count(), 0)
   })
 
   it('finance and warehouse approve; the order is confirmed with its timeline', async () => {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/postgres/pg_tx.h"
+#include "storage/sql_filters.h"
 
 namespace ordo::storage::postgres {
 
@@ -412,6 +413,11 @@ Result<Page<Order>> PgTx::ListOrders(const OrderFilter& f) {
   if (f.channel) where.And("channel = ?", domain::ChannelName(*f.channel));
   if (f.partner_id) where.And("partner_id = ?", *f.partner_id);
   if (f.created_by) where.And("created_by = ?", *f.created_by);
+  if (!f.awaiting.empty()) {
+    // A review decides for its department in its round: the inbox of those departments.
+    where.And("status = 'pending_review'");
+    where.AndWith(AwaitingSql(f.awaiting.size()), DepartmentNames(f.awaiting));
+  }
   if (!f.q.empty()) {
     const std::string p = ContainsPattern(f.q);
     where.And(

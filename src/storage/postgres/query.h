@@ -25,6 +25,13 @@ class Where {
     return *this;
   }
 
+  // Adds "AND (fragment)" whose `?`s take `params` in order.
+  Where& AndWith(std::string fragment, const std::vector<std::string>& params) {
+    clauses_.push_back(std::move(fragment));
+    for (const auto& p : params) params_.emplace_back(p);
+    return *this;
+  }
+
   // Adds "AND column IN (?, ?, ...)" with one parameter per value; nothing when empty.
   Where& AndIn(std::string_view column, const std::vector<std::string>& values) {
     if (values.empty()) return *this;

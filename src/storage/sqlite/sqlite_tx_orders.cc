@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/sql_filters.h"
 #include "storage/sqlite/order_rows.h"
 #include "storage/sqlite/query.h"
 #include "storage/sqlite/sqlite_tx.h"
@@ -384,6 +385,12 @@ Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
   if (f.channel) where.And("channel = ?", domain::ChannelName(*f.channel));
   if (f.partner_id) where.And("partner_id = ?", *f.partner_id);
   if (f.created_by) where.And("created_by = ?", *f.created_by);
+  if (!f.awaiting.empty()) {
+    // A review decides for its department in its round: the inbox of those departments.
+    where.And("status = 'pending_review'");
+    const std::vector<std::string> names = DepartmentNames(f.awaiting);
+    where.AndWith(AwaitingSql(names.size()), std::vector<Where::Value>(names.begin(), names.end()));
+  }
   if (f.from) where.And("created_at >= ?", *f.from);
   if (f.to) where.And("created_at < ?", *f.to);
 
@@ -402,8 +409,8 @@ Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
   if (!f.q.empty()) return SearchOrders(f, where, by_status);
 
   Page<Order> out;
-  const bool status_only =
-      !f.customer_id && !f.channel && !f.partner_id && !f.created_by && !f.from && !f.to;
+  const bool status_only = !f.customer_id && !f.channel && !f.partner_id && !f.created_by &&
+                           f.awaiting.empty() && !f.from && !f.to;
   if (status_only) {
     out.total = by_status;
   } else {

@@ -336,7 +336,6 @@ const messages: Messages = {
     awaiting: 'Awaiting my department',
     decided: 'Decided',
     empty: 'No orders are waiting for your review',
-    truncated: 'Only the first {n} orders pending review are shown',
     stockAlerts: 'Stock alerts',
     stockAlertsHint: '{n} stock rows are below their safety stock',
     openStock: 'Open stock',

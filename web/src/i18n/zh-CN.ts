@@ -334,7 +334,6 @@ export default {
     awaiting: '待本部门评审',
     decided: '已评审部门',
     empty: '没有等待您评审的订单',
-    truncated: '仅显示前 {n} 条待评审订单',
     stockAlerts: '库存预警',
     stockAlertsHint: '可用库存低于安全库存的 {n} 个库位',
     openStock: '查看库存',

@@ -336,7 +336,6 @@ const messages: Messages = {
     awaiting: '待本部門評審',
     decided: '已評審部門',
     empty: '沒有等待您評審的訂單',
-    truncated: '僅顯示前 {n} 筆待評審訂單',
     stockAlerts: '庫存預警',
     stockAlertsHint: '可用庫存低於安全庫存的 {n} 個庫位',
     openStock: '查看庫存',

@@ -1,0 +1,33 @@
+#pragma once
+// SQL of list filters that both dialects spell the same way, with `?` placeholders (each
+// store's Where numbers them as its driver wants) and values always bound.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/order.h"
+
+namespace ordo::storage {
+
+// OrderFilter::awaiting, on `orders`: at least one of the departments has no review in
+// the order's current round (the caller also requires status = 'pending_review'). One
+// `?` per department, bound to DepartmentNames(awaiting) in order.
+inline std::string AwaitingSql(size_t departments) {
+  std::string any;
+  for (size_t i = 0; i < departments; ++i) {
+    if (i > 0) any += " OR ";
+    any +=
+        "NOT EXISTS (SELECT 1 FROM order_reviews r WHERE r.order_id = orders.id AND "
+        "r.round = orders.review_round AND r.department = ?)";
+  }
+  return any;
+}
+
+inline std::vector<std::string> DepartmentNames(const std::vector<domain::Department>& ds) {
+  std::vector<std::string> out;
+  for (auto d : ds) out.emplace_back(domain::DepartmentName(d));
+  return out;
+}
+
+}  // namespace ordo::storage

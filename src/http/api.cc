@@ -76,6 +76,7 @@ Api::Api(service::Services& services, ApiOptions options)
   AddMasterRoutes(*this);
   AddStockRoutes(*this);
   AddOrderRoutes(*this);
+  AddAuditRoutes(*this);
 }
 
 void Api::Add(std::string method, std::string pattern, RouteHandler h, bool public_route) {

@@ -39,6 +39,10 @@ struct RouteSpec {
 
 // An optional integer query parameter; 422 when present and not an id.
 Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out);
+// The `from` and `to` query parameters (business dates YYYY-MM-DD, both inclusive) as
+// the instants [start of from, start of the day after to); a bad date is added to errors.
+void ReadDateRange(const Ctx& c, const TimeZone& tz, FieldErrors& errors,
+                   std::optional<Millis>* from, std::optional<Millis>* to);
 
 Response JsonResponse(int status, const nlohmann::json& body);
 nlohmann::json PageJson(const nlohmann::json& items, int64_t total,
@@ -74,5 +78,6 @@ void AddUserRoutes(Api& api);
 void AddMasterRoutes(Api& api);
 void AddStockRoutes(Api& api);
 void AddOrderRoutes(Api& api);
+void AddAuditRoutes(Api& api);
 
 }  // namespace ordo::http

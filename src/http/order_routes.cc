@@ -63,20 +63,7 @@ Result<storage::OrderFilter> ReadFilter(const Ctx& c, const TimeZone& tz) {
   }
   f.q = q.Query("q");
   if (f.q.size() > 200) errors.Add("q", "at most 200 bytes");
-  for (const char* name : {"from", "to"}) {
-    if (!q.HasQuery(name)) continue;
-    auto d = ParseDate(q.Query(name));
-    if (!d.ok()) {
-      errors.Add(name, "must be a date YYYY-MM-DD");
-      continue;
-    }
-    // from: start of that day; to: inclusive, so up to the start of the next day.
-    if (std::string_view(name) == "from") {
-      f.from = tz.StartOf(*d);
-    } else {
-      f.to = tz.StartOf(Date{d->days + 1});
-    }
-  }
+  ReadDateRange(c, tz, errors, &f.from, &f.to);
   if (q.HasQuery("sort")) {
     static const std::pair<const char*, storage::OrderSort> kSorts[] = {
         {"-created_at", storage::OrderSort::kCreatedDesc},

@@ -13,6 +13,24 @@ Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out)
   return Status::Ok();
 }
 
+void ReadDateRange(const Ctx& c, const TimeZone& tz, FieldErrors& errors,
+                   std::optional<Millis>* from, std::optional<Millis>* to) {
+  for (const char* name : {"from", "to"}) {
+    if (!c.req.HasQuery(name)) continue;
+    auto d = ParseDate(c.req.Query(name));
+    if (!d.ok()) {
+      errors.Add(name, "must be a date YYYY-MM-DD");
+      continue;
+    }
+    // from: start of that day; to: inclusive, so up to the start of the next day.
+    if (std::string_view(name) == "from") {
+      *from = tz.StartOf(*d);
+    } else {
+      *to = tz.StartOf(Date{d->days + 1});
+    }
+  }
+}
+
 void AddStockRoutes(Api& api) {
   auto& s = api.services();
   api.Add("GET", "/api/v1/stock", [&s](Ctx& c) -> Result<Response> {

@@ -1,6 +1,7 @@
 #pragma once
 // All use cases, built once at start-up over one Deps. Thread-safe.
 
+#include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/master_service.h"
 #include "service/order_service.h"
@@ -11,13 +12,14 @@ namespace ordo::service {
 
 struct Services {
   explicit Services(const Deps& d)
-      : deps(d), auth(deps), users(deps), master(deps), stock(deps), orders(deps) {}
+      : deps(d), auth(deps), users(deps), master(deps), stock(deps), orders(deps), audit(deps) {}
   Deps deps;
   AuthService auth;
   UserService users;
   MasterService master;
   StockService stock;
   OrderService orders;
+  AuditService audit;
 };
 
 }  // namespace ordo::service

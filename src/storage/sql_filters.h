@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/order.h"
+#include "storage/store.h"
 
 namespace ordo::storage {
 
@@ -22,6 +23,18 @@ inline std::string AwaitingSql(size_t departments) {
         "r.round = orders.review_round AND r.department = ?)";
   }
   return any;
+}
+
+// EventFilter's conditions (all but the page) on `events`, added to either dialect's
+// Where (both have And(fragment, params...)).
+template <typename Where>
+void AddEventFilter(Where& where, const EventFilter& f) {
+  if (!f.entity.empty()) where.And("entity = ?", f.entity);
+  if (f.entity_id) where.And("entity_id = ?", *f.entity_id);
+  if (f.user_id) where.And("user_id = ?", *f.user_id);
+  if (!f.action.empty()) where.And("action = ?", f.action);
+  if (f.from) where.And("created_at >= ?", *f.from);
+  if (f.to) where.And("created_at < ?", *f.to);
 }
 
 inline std::vector<std::string> DepartmentNames(const std::vector<domain::Department>& ds) {

@@ -72,6 +72,17 @@ struct MovementFilter {
   PageRequest page;
 };
 
+// The audit log across every record (EventFilter fields are ANDed).
+struct EventFilter {
+  std::string entity;  // "order", "customer", ...; empty = any
+  std::optional<int64_t> entity_id;
+  std::optional<int64_t> user_id;
+  std::string action;          // "create", "submit", ...; empty = any
+  std::optional<Millis> from;  // created_at >= from
+  std::optional<Millis> to;    // created_at < to
+  PageRequest page;
+};
+
 enum class OrderSort { kCreatedDesc, kCreatedAsc, kNumberDesc, kNumberAsc, kGrossDesc, kGrossAsc };
 
 struct OrderFilter {
@@ -172,6 +183,8 @@ class Tx {
   // Audit events (append-only).
   virtual Status InsertEvent(const Event& e) = 0;
   virtual Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) = 0;
+  // The audit log, newest first.
+  virtual Result<Page<Event>> ListAuditEvents(const EventFilter& f) = 0;
 
   // Idempotency keys, per user.
   virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "storage/sql_filters.h"
+
 namespace ordo::storage::postgres {
 
 namespace {
@@ -579,30 +581,49 @@ Status PgTx::InsertEvent(const Event& e) {
   return Status::Ok();
 }
 
+namespace {
+constexpr const char* kEventColumns =
+    "SELECT id, entity, entity_id, action, user_id, username, data, created_at FROM events";
+
+Event ReadEvent(Row& row) {
+  Event e;
+  e.id = row.Int(0);
+  e.entity = row.Text(1);
+  e.entity_id = row.Int(2);
+  e.action = row.Text(3);
+  e.user_id = row.Int(4);
+  e.username = row.Text(5);
+  e.data = row.Text(6);
+  e.created_at = row.Int(7);
+  return e;
+}
+}  // namespace
+
 Result<std::vector<Event>> PgTx::ListEvents(const std::string& entity, int64_t entity_id) {
   Params p;
   p.BindAll(entity, entity_id);
-  ASSIGN_OR_RETURN(pqxx::result r,
-                   Exec("SELECT id, entity, entity_id, action, user_id, username, data, "
-                        "created_at FROM events WHERE entity = $1 AND entity_id = $2 "
-                        "ORDER BY id",
-                        p));
+  ASSIGN_OR_RETURN(
+      pqxx::result r,
+      Exec(std::string(kEventColumns) + " WHERE entity = $1 AND entity_id = $2 ORDER BY id", p));
   std::vector<Event> out;
   out.reserve(r.size());
   for (const auto& raw : r) {
     Row row(raw);
-    Event e;
-    e.id = row.Int(0);
-    e.entity = row.Text(1);
-    e.entity_id = row.Int(2);
-    e.action = row.Text(3);
-    e.user_id = row.Int(4);
-    e.username = row.Text(5);
-    e.data = row.Text(6);
-    e.created_at = row.Int(7);
+    Event e = ReadEvent(row);
     RETURN_IF_ERROR(row.decode_status());
     out.push_back(std::move(e));
   }
+  return out;
+}
+
+Result<Page<Event>> PgTx::ListAuditEvents(const EventFilter& f) {
+  Where where;
+  AddEventFilter(where, f);
+  Page<Event> out;
+  ASSIGN_OR_RETURN(out.total, CountRows("events", where));
+  ASSIGN_OR_RETURN(out.items, ReadPage<Event>(std::string(kEventColumns) + where.Sql() +
+                                                  " ORDER BY id DESC" + where.LimitSql(),
+                                              where, f.page, ReadEvent));
   return out;
 }
 

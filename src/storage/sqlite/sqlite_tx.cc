@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "storage/sql_filters.h"
 #include "storage/sqlite/query.h"
 
 namespace ordo::storage::sqlite {
@@ -514,11 +515,11 @@ Status SqliteTx::InsertEvent(const Event& e) {
   return st.Run();
 }
 
-Result<std::vector<Event>> SqliteTx::ListEvents(const std::string& entity, int64_t entity_id) {
-  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare("SELECT id, entity, entity_id, action, user_id, "
-                                          "username, data, created_at FROM events "
-                                          "WHERE entity = ? AND entity_id = ? ORDER BY id"));
-  st.BindAll(entity, entity_id);
+namespace {
+constexpr const char* kEventColumns =
+    "SELECT id, entity, entity_id, action, user_id, username, data, created_at FROM events";
+
+Result<std::vector<Event>> ReadEvents(Stmt& st) {
   std::vector<Event> out;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -534,6 +535,28 @@ Result<std::vector<Event>> SqliteTx::ListEvents(const std::string& entity, int64
     e.created_at = st.Int(7);
     out.push_back(std::move(e));
   }
+  return out;
+}
+}  // namespace
+
+Result<std::vector<Event>> SqliteTx::ListEvents(const std::string& entity, int64_t entity_id) {
+  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(std::string(kEventColumns) +
+                                          " WHERE entity = ? AND entity_id = ? ORDER BY id"));
+  st.BindAll(entity, entity_id);
+  return ReadEvents(st);
+}
+
+Result<Page<Event>> SqliteTx::ListAuditEvents(const EventFilter& f) {
+  Where where;
+  AddEventFilter(where, f);
+  Page<Event> out;
+  ASSIGN_OR_RETURN(out.total, CountRows(conn_, "events", where));
+  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare(std::string(kEventColumns) + where.Sql() +
+                                          " ORDER BY id DESC LIMIT ? OFFSET ?"));
+  where.BindTo(st);
+  const Window w = WindowOf(f.page);
+  st.BindAll(w.limit, w.offset);
+  ASSIGN_OR_RETURN(out.items, ReadEvents(st));
   return out;
 }
 

@@ -69,6 +69,7 @@ class SqliteTx final : public Tx {
 
   Status InsertEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
+  Result<Page<Event>> ListAuditEvents(const EventFilter& f) override;
 
   Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
                                                           const std::string& key) override;

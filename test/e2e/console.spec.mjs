@@ -337,6 +337,13 @@ describe('web console', () => {
     await page.goto(server.base + '/warehouses')
     await page.locator('[data-test=warehouse-table]').getByText('WH-E2E').waitFor()
     await shot('21-warehouses')
+    // The audit log: the order's changes, each linking to the order.
+    await page.goto(server.base + '/admin/audit')
+    await pick('[data-test=audit-entity]', null, /^(订单|訂單|Order)$/)
+    const rows = page.locator(`[data-test=audit-table] a[href="${orderPath}"]`)
+    await rows.first().waitFor()
+    assert.ok((await rows.count()) >= 5) // create, submit, three reviews (and the confirm)
+    await shot('22-audit-log')
   })
 
   it('an expired session returns to the login page with a message', async () => {

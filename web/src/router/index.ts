@@ -4,6 +4,7 @@ import { useAuth } from '@/stores/auth'
 import { ApiError } from '@/api/client'
 import type { Role } from '@/api/types'
 import {
+  AUDIT_READERS,
   ORDER_WRITERS,
   REVIEWERS,
   USER_READERS,
@@ -37,6 +38,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'products', name: 'products', component: () => import('@/views/master/ProductsView.vue'), meta: { title: 'nav.products' } },
       { path: 'warehouses', name: 'warehouses', component: () => import('@/views/master/WarehousesView.vue'), meta: { title: 'nav.warehouses' } },
       { path: 'stock', name: 'stock', component: () => import('@/views/master/StockView.vue'), meta: { title: 'nav.stock' } },
+      { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditLogView.vue'), meta: { title: 'nav.audit', roles: AUDIT_READERS } },
       { path: 'admin/users', name: 'users', component: () => import('@/views/admin/UsersView.vue'), meta: { title: 'nav.users', roles: USER_READERS } },
       { path: 'settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'nav.settings' } },
     ],

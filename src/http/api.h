@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/codecs.h"
 #include "http/router.h"
@@ -39,6 +40,9 @@ struct RouteSpec {
 
 // An optional integer query parameter; 422 when present and not an id.
 Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out);
+// "a,b,,c" -> {"a", "b", "", "c"}: a query parameter's comma-separated values (an empty
+// one is kept, to be refused as unknown).
+std::vector<std::string> SplitCommas(const std::string& all);
 // The `from` and `to` query parameters (business dates YYYY-MM-DD, both inclusive) as
 // the instants [start of from, start of the day after to); a bad date is added to errors.
 void ReadDateRange(const Ctx& c, const TimeZone& tz, FieldErrors& errors,

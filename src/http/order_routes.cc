@@ -28,19 +28,6 @@ std::string RequestHash(const Request& req, const nlohmann::json& body) {
   return hex;
 }
 
-// "a,b,,c" -> {"a", "b", "", "c"} (an empty part is kept, to be refused as unknown).
-std::vector<std::string> SplitCommas(const std::string& all) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= all.size()) {
-    size_t j = all.find(',', i);
-    if (j == std::string::npos) j = all.size();
-    out.push_back(all.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 Result<storage::OrderFilter> ReadFilter(const Ctx& c, const TimeZone& tz) {
   storage::OrderFilter f;
   ASSIGN_OR_RETURN(f.page, c.Page());

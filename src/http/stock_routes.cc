@@ -13,6 +13,19 @@ Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out)
   return Status::Ok();
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"} (an empty part is kept, to be refused as unknown).
+std::vector<std::string> SplitCommas(const std::string& all) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= all.size()) {
+    size_t j = all.find(',', i);
+    if (j == std::string::npos) j = all.size();
+    out.push_back(all.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 void ReadDateRange(const Ctx& c, const TimeZone& tz, FieldErrors& errors,
                    std::optional<Millis>* from, std::optional<Millis>* to) {
   for (const char* name : {"from", "to"}) {
@@ -38,6 +51,17 @@ void AddStockRoutes(Api& api) {
     ASSIGN_OR_RETURN(f.page, c.Page());
     RETURN_IF_ERROR(QueryIdParam(c, "product_id", &f.product_id));
     RETURN_IF_ERROR(QueryIdParam(c, "warehouse_id", &f.warehouse_id));
+    if (c.req.HasQuery("product_ids")) {
+      // At most 200 (the product picker asks for one page of products at a time).
+      for (const std::string& one : SplitCommas(c.req.Query("product_ids"))) {
+        if (one.empty() || one.size() > 18 ||
+            one.find_first_not_of("0123456789") != std::string::npos ||
+            f.product_ids.size() >= 200) {
+          return Status::Invalid("product_ids", "at most 200 ids separated by commas");
+        }
+        f.product_ids.push_back(std::stoll(one));
+      }
+    }
     f.below_safety_only = c.req.Query("below_safety") == "true";
     ASSIGN_OR_RETURN(auto result, s.stock.List(c.actor, f));
     nlohmann::json items = nlohmann::json::array();

@@ -37,6 +37,17 @@ void AddEventFilter(Where& where, const EventFilter& f) {
   if (f.to) where.And("created_at < ?", *f.to);
 }
 
+// StockFilter's conditions (all but the page) on `stock s JOIN products p`.
+template <typename Where>
+void AddStockFilter(Where& where, const StockFilter& f) {
+  if (f.product_id) where.And("s.product_id = ?", *f.product_id);
+  std::vector<std::string> ids;
+  for (int64_t id : f.product_ids) ids.push_back(std::to_string(id));
+  where.AndIn("s.product_id", ids);
+  if (f.warehouse_id) where.And("s.warehouse_id = ?", *f.warehouse_id);
+  if (f.below_safety_only) where.And("s.on_hand - s.reserved < p.safety_stock");
+}
+
 inline std::vector<std::string> DepartmentNames(const std::vector<domain::Department>& ds) {
   std::vector<std::string> out;
   for (auto d : ds) out.emplace_back(domain::DepartmentName(d));

@@ -60,6 +60,7 @@ struct ProductFilter {
 
 struct StockFilter {
   std::optional<int64_t> product_id;
+  std::vector<int64_t> product_ids;  // any of these (empty: no such condition)
   std::optional<int64_t> warehouse_id;
   bool below_safety_only = false;
   PageRequest page;

@@ -142,7 +142,14 @@ describe('web console', () => {
     await pick('[data-test=customer-select]', '测试', '上海测试机电有限公司')
     await page.locator('[data-test=customer-info]').waitFor()
 
-    await pick('[data-test=line-product-0]', 'PUMP', 'E2E-PUMP')
+    // The picker's options show what stock holds of each (50 pumps) before one is chosen.
+    await page.locator('[data-test=line-product-0]').click()
+    await page.keyboard.type('E2E')
+    await page.waitForLoadState('networkidle')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E-PUMP' }).getByText(/50 台/).waitFor()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E-VALVE' }).getByText(/20 个/).waitFor()
+    await shot('03a-product-picker')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E-PUMP' }).first().click()
     await page.locator('[data-test=line-info-0]').getByText('50').waitFor() // available stock shown
     assert.match(await page.locator('[data-test=line-info-0]').innerText(), /100\.00.*90\.00/)
     assert.equal(await page.locator('[data-test=line-price-0]').inputValue(), '100.00')

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "storage/sql_filters.h"
 #include "storage/sqlite/query.h"
 #include "storage/sqlite/sqlite_tx.h"
 
@@ -45,9 +46,7 @@ Result<StockRow> SqliteTx::LoadStockRow(int64_t product_id, int64_t warehouse_id
 
 Result<Page<StockRow>> SqliteTx::ListStock(const StockFilter& f) {
   Where where;
-  if (f.product_id) where.And("s.product_id = ?", *f.product_id);
-  if (f.warehouse_id) where.And("s.warehouse_id = ?", *f.warehouse_id);
-  if (f.below_safety_only) where.And("s.on_hand - s.reserved < p.safety_stock");
+  AddStockFilter(where, f);
   Page<StockRow> out;
   ASSIGN_OR_RETURN(out.total,
                    CountRows(conn_, "stock s JOIN products p ON p.id = s.product_id", where));

@@ -107,6 +107,32 @@ class PgStoreTest : public ::testing::Test {
   std::unique_ptr<PgDatabase> db_;
 };
 
+// The order search (ILIKE '%q%' on four columns) can be answered from trigram indexes
+// (migration 4) instead of reading every order.
+TEST_F(PgStoreTest, OrderSearchHasTrigramIndexes) {
+  auto store = OpenOne();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexdef "
+                   "LIKE '%gin_trgm_ops%'"),
+            4);
+  std::vector<std::vector<nlohmann::json>> rows;
+  std::string error;
+  // With sequential scans priced out, the planner must have an index for every branch.
+  ASSERT_TRUE(test::PgQuery(db_->url(),
+                            "SET enable_seqscan = off; EXPLAIN SELECT id FROM orders WHERE "
+                            "number ILIKE '%abc%' OR customer_code ILIKE '%abc%' OR "
+                            "customer_name ILIKE '%abc%' OR external_ref ILIKE '%abc%'",
+                            &rows, &error))
+      << error;
+  std::string plan;
+  for (const auto& row : rows) plan += row[0].get<std::string>() + "\n";
+  ASSERT_TRUE(test::PgQuery(db_->url(), "RESET enable_seqscan; SELECT 1", &rows, &error)) << error;
+  for (const char* index : {"orders_number_trgm", "orders_customer_code_trgm",
+                            "orders_customer_name_trgm", "orders_external_ref_trgm"}) {
+    EXPECT_NE(plan.find(index), std::string::npos) << index << " not in\n" << plan;
+  }
+}
+
 TEST_F(PgStoreTest, ServersStartingTogetherMigrateOnce) {
   constexpr int kStores = 6;
   std::vector<std::unique_ptr<PgStore>> stores(kStores);

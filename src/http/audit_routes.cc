@@ -19,7 +19,7 @@ void AddAuditRoutes(Api& api) {
     f.entity = c.req.Query("entity");
     if (!f.entity.empty() &&
         std::find(kEntities.begin(), kEntities.end(), f.entity) == kEntities.end()) {
-      errors.Add("entity", "one of order customer product warehouse stock user");
+      errors.Add("entity", "must be one of order customer product warehouse stock user");
     }
     if (!QueryIdParam(c, "entity_id", &f.entity_id).ok()) errors.Add("entity_id", "must be an id");
     if (!QueryIdParam(c, "user_id", &f.user_id).ok()) errors.Add("user_id", "must be an id");

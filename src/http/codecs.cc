@@ -441,6 +441,22 @@ std::optional<std::string> OptDateText(const std::optional<Date>& d) {
 }
 
 // The members of Codec::OrderJson, in any order; false when a string is not UTF-8.
+// A JSON array of objects, each written by fill(Object&, item); `ok` turns false when one
+// of them could not be written as text (see Object::ok).
+template <typename Items, typename Fill>
+std::string ObjectArray(const Items& items, bool& ok, Fill fill) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out.push_back(',');
+    Object o;
+    fill(o, item);
+    ok = ok && o.ok();
+    o.WriteTo(out);
+  }
+  out.push_back(']');
+  return out;
+}
+
 bool WriteOrder(const Codec& codec, const Order& o, bool with_details, std::string& out) {
   Object obj;
   obj.Int("id", o.id);
@@ -507,68 +523,47 @@ bool WriteOrder(const Codec& codec, const Order& o, bool with_details, std::stri
   obj.Str("updated_at", codec.Time(o.updated_at));
   obj.Int("version", o.version);
   if (with_details) {
-    std::string lines = "[";
-    for (const auto& l : o.lines) {
-      if (lines.size() > 1) lines.push_back(',');
-      Object line;
-      line.Int("line_no", l.line_no);
-      line.Int("product_id", l.product_id);
-      line.Str("sku", l.sku);
-      line.Str("name", l.name);
-      line.Str("spec", l.spec);
-      line.Str("unit", l.unit);
-      line.Str("qty", l.qty.ToTrimmed());
-      line.Str("unit_price", l.unit_price.ToString());
-      line.Str("discount_rate", l.discount_rate.ToTrimmed());
-      line.Str("tax_rate", l.tax_rate.ToTrimmed());
-      line.Str("net", l.net.ToString());
-      line.Str("tax", l.tax.ToString());
-      line.Str("gross", l.gross.ToString());
-      line.OptInt("warehouse_id", l.warehouse_id);
-      line.Bool("make_to_order", l.make_to_order);
-      line.Str("reserved_qty", l.reserved_qty.ToTrimmed());
-      line.Str("backordered_qty", l.backordered_qty.ToTrimmed());
-      line.Str("shipped_qty", l.shipped_qty.ToTrimmed());
-      line.Str("delivered_qty", l.delivered_qty.ToTrimmed());
-      line.Str("invoiced_qty", l.invoiced_qty.ToTrimmed());
-      line.Str("returned_qty", l.returned_qty.ToTrimmed());
-      ok = ok && line.ok();
-      line.WriteTo(lines);
-    }
-    lines.push_back(']');
-    obj.Raw("lines", std::move(lines));
-    std::string flags = "[";
-    for (const auto& f : o.flags) {
-      if (flags.size() > 1) flags.push_back(',');
-      Object flag;
-      flag.Str("code", f.code);
-      flag.Str("department", domain::DepartmentName(f.department));
-      flag.Str("message", f.message);
-      flag.OptInt("line_no", f.line_no ? std::optional<int64_t>(*f.line_no) : std::nullopt);
-      ok = ok && flag.ok();
-      flag.WriteTo(flags);
-    }
-    flags.push_back(']');
-    obj.Raw("flags", std::move(flags));
-    std::string reviews = "[";
-    for (const auto& r : o.reviews) {
-      if (reviews.size() > 1) reviews.push_back(',');
-      Object review;
-      review.Int("round", r.round);
-      review.Str("department", domain::DepartmentName(r.department));
-      review.Str("decision", r.approved ? "approve" : "reject");
-      review.Str("comment", r.comment);
-      review.Bool("override_price", r.override_price);
-      review.Bool("override_credit", r.override_credit);
-      review.OptStr("restock_date", OptDateText(r.restock_date));
-      review.Int("reviewer_id", r.reviewer_id);
-      review.Str("reviewer", r.reviewer);
-      review.Str("created_at", codec.Time(r.created_at));
-      ok = ok && review.ok();
-      review.WriteTo(reviews);
-    }
-    reviews.push_back(']');
-    obj.Raw("reviews", std::move(reviews));
+    obj.Raw("lines", ObjectArray(o.lines, ok, [&](Object& line, const domain::OrderLine& l) {
+              line.Int("line_no", l.line_no);
+              line.Int("product_id", l.product_id);
+              line.Str("sku", l.sku);
+              line.Str("name", l.name);
+              line.Str("spec", l.spec);
+              line.Str("unit", l.unit);
+              line.Str("qty", l.qty.ToTrimmed());
+              line.Str("unit_price", l.unit_price.ToString());
+              line.Str("discount_rate", l.discount_rate.ToTrimmed());
+              line.Str("tax_rate", l.tax_rate.ToTrimmed());
+              line.Str("net", l.net.ToString());
+              line.Str("tax", l.tax.ToString());
+              line.Str("gross", l.gross.ToString());
+              line.OptInt("warehouse_id", l.warehouse_id);
+              line.Bool("make_to_order", l.make_to_order);
+              line.Str("reserved_qty", l.reserved_qty.ToTrimmed());
+              line.Str("backordered_qty", l.backordered_qty.ToTrimmed());
+              line.Str("shipped_qty", l.shipped_qty.ToTrimmed());
+              line.Str("delivered_qty", l.delivered_qty.ToTrimmed());
+              line.Str("invoiced_qty", l.invoiced_qty.ToTrimmed());
+              line.Str("returned_qty", l.returned_qty.ToTrimmed());
+            }));
+    obj.Raw("flags", ObjectArray(o.flags, ok, [&](Object& flag, const domain::Flag& f) {
+              flag.Str("code", f.code);
+              flag.Str("department", domain::DepartmentName(f.department));
+              flag.Str("message", f.message);
+              flag.OptInt("line_no", f.line_no ? std::optional<int64_t>(*f.line_no) : std::nullopt);
+            }));
+    obj.Raw("reviews", ObjectArray(o.reviews, ok, [&](Object& review, const domain::Review& r) {
+              review.Int("round", r.round);
+              review.Str("department", domain::DepartmentName(r.department));
+              review.Str("decision", r.approved ? "approve" : "reject");
+              review.Str("comment", r.comment);
+              review.Bool("override_price", r.override_price);
+              review.Bool("override_credit", r.override_credit);
+              review.OptStr("restock_date", OptDateText(r.restock_date));
+              review.Int("reviewer_id", r.reviewer_id);
+              review.Str("reviewer", r.reviewer);
+              review.Str("created_at", codec.Time(r.created_at));
+            }));
   }
   ok = ok && obj.ok();
   obj.WriteTo(out);

@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -56,6 +57,15 @@ Result<storage::PageRequest> Ctx::Page() const {
   return p;
 }
 
+Status NoFields(const Ctx& c) {
+  if (c.req.body.find_first_not_of(" \t\r\n") == std::string::npos) return Status::Ok();
+  ASSIGN_OR_RETURN(auto body, c.Body());
+  FieldErrors errors;
+  Reader r(body, errors);
+  r.CheckUnknown();
+  return errors.Finish();
+}
+
 Response JsonResponse(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
@@ -80,7 +90,13 @@ Api::Api(service::Services& services, ApiOptions options)
 }
 
 void Api::Add(std::string method, std::string pattern, RouteHandler h, bool public_route) {
-  router_.Add(std::move(method), std::move(pattern), RouteSpec{std::move(h), public_route});
+  router_.Add(std::move(method), std::move(pattern), RouteSpec{std::move(h), public_route, {}});
+}
+
+void Api::Add(std::string method, std::string pattern, std::vector<domain::Role> roles,
+              RouteHandler h) {
+  router_.Add(std::move(method), std::move(pattern),
+              RouteSpec{std::move(h), false, std::move(roles)});
 }
 
 std::vector<std::string> Api::RouteList() const {
@@ -134,6 +150,12 @@ Response Api::Dispatch(const Request& req) {
     if (!user.ok()) return ErrorResponse(user.status(), req.request_id, LangOf(req));
     ctx.user = std::move(user).value();
     ctx.actor = service::ActorOf(ctx.user);
+    const auto& roles = route->handler.roles;
+    if (!roles.empty() && !std::any_of(roles.begin(), roles.end(),
+                                       [&](domain::Role r) { return ctx.actor.Has(r); })) {
+      return ErrorResponse(Status::Forbidden("your role does not allow this action"),
+                           req.request_id, LangOf(req));
+    }
   }
   auto result = route->handler.handler(ctx);
   if (!result.ok()) return ErrorResponse(result.status(), req.request_id, LangOf(req));

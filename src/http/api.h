@@ -36,7 +36,14 @@ using RouteHandler = std::function<Result<Response>(Ctx&)>;
 struct RouteSpec {
   RouteHandler handler;
   bool public_route = false;  // no token needed
+  // The roles that may call it, checked before the body is read (403 whatever was sent);
+  // empty: every signed-in user (the use case narrows further, e.g. to one's own record).
+  std::vector<domain::Role> roles;
 };
+
+// For actions that take no body: an empty body or `{}` passes; any field is 422 "unknown
+// field", anything else 400 invalid_json.
+Status NoFields(const Ctx& c);
 
 // An optional integer query parameter; 422 when present and not an id.
 Status QueryIdParam(const Ctx& c, const char* name, std::optional<int64_t>* out);
@@ -62,6 +69,9 @@ class Api {
   Response Handle(const Request& req);
 
   void Add(std::string method, std::string pattern, RouteHandler h, bool public_route = false);
+  // A route only the given roles may call.
+  void Add(std::string method, std::string pattern, std::vector<domain::Role> roles,
+           RouteHandler h);
   service::Services& services() { return services_; }
   // "METHOD /pattern" of every route, for the OpenAPI check (`ordo routes`).
   std::vector<std::string> RouteList() const;

@@ -13,6 +13,7 @@ void AddAuthRoutes(Api& api) {
         Reader r(body, errors);
         auto username = r.String("username", true, 200);
         auto password = r.String("password", true, 200);
+        r.CheckUnknown();
         if (!errors.empty()) return errors.Finish();
         ASSIGN_OR_RETURN(auto login, s.auth.Login(*username, *password, c.req.remote_addr));
         return JsonResponse(200, {{"token", login.token},
@@ -22,6 +23,7 @@ void AddAuthRoutes(Api& api) {
       true);
 
   api.Add("POST", "/api/v1/auth/logout", [&s](Ctx& c) -> Result<Response> {
+    RETURN_IF_ERROR(NoFields(c));
     const std::string auth = c.req.Header("authorization");
     RETURN_IF_ERROR(s.auth.Logout(auth.substr(7)));
     Response r;
@@ -44,6 +46,8 @@ void AddAuthRoutes(Api& api) {
       r.String("current_password", true, 200);
       patch.password = *v;
     }
+    r.Has("current_password");  // read above when a password is given; ignored otherwise
+    r.CheckUnknown();
     if (!errors.empty()) return errors.Finish();
     if (patch.password) {
       auto check =

@@ -626,7 +626,7 @@ void ReadCustomer(Reader& r, Customer& c) {
   if (auto v = r.String("code", false, 32)) c.code = *v;
   if (auto v = r.String("name", false, 200)) c.name = *v;
   if (auto v = r.String("uscc", false, 18)) c.uscc = *v;
-  if (auto v = r.String("address", false, 500)) c.address = *v;
+  if (auto v = r.Text("address", false, 500)) c.address = *v;
   if (auto v = r.String("region", false, 100)) c.region = *v;
   if (auto v = r.String("bank_name", false, 200)) c.bank_name = *v;
   if (auto v = r.String("bank_account", false, 64)) c.bank_account = *v;
@@ -688,7 +688,7 @@ void ReadWarehouse(Reader& r, domain::Warehouse& w) {
   if (auto v = r.String("code", false, 32)) w.code = *v;
   if (auto v = r.String("name", false, 200)) w.name = *v;
   if (auto v = r.String("region", false, 100)) w.region = *v;
-  if (auto v = r.String("address", false, 500)) w.address = *v;
+  if (auto v = r.Text("address", false, 500)) w.address = *v;
   if (auto v = r.Bool("active")) w.active = *v;
 }
 
@@ -697,7 +697,7 @@ void ReadAdjustment(Reader& r, service::StockAdjustment& out) {
   if (auto v = r.Int("warehouse_id", true)) out.warehouse_id = *v;
   // qty_delta may be negative here: parse it as a signed quantity.
   if (auto v = r.QtyField("qty_delta", true)) out.qty_delta = *v;
-  if (auto v = r.String("reason", true, 500)) out.reason = *v;
+  if (auto v = r.Text("reason", true, 500)) out.reason = *v;
 }
 
 void ReadOrderInput(Reader& r, service::OrderInput& out, bool creating) {
@@ -720,7 +720,7 @@ void ReadOrderInput(Reader& r, service::OrderInput& out, bool creating) {
     domain::ShipTo s;
     if (auto v = sr.String("name", false, 100)) s.name = *v;
     if (auto v = sr.String("phone", false, 50)) s.phone = *v;
-    if (auto v = sr.String("address", false, 500)) s.address = *v;
+    if (auto v = sr.Text("address", false, 500)) s.address = *v;
     if (auto v = sr.String("postcode", false, 20)) s.postcode = *v;
     out.ship_to = s;
   }
@@ -731,8 +731,8 @@ void ReadOrderInput(Reader& r, service::OrderInput& out, bool creating) {
   }
   out.invoice_type = r.Enum<domain::InvoiceType>("invoice_type", domain::ParseInvoiceType,
                                                  "vat_special vat_normal none");
-  if (auto v = r.String("special_requirements", false, 2000)) out.special_requirements = *v;
-  if (auto v = r.String("notes", false, 4000)) out.notes = *v;
+  if (auto v = r.Text("special_requirements", false, 2000)) out.special_requirements = *v;
+  if (auto v = r.Text("notes", false, 4000)) out.notes = *v;
   if (auto v = r.String("external_ref", false, 100)) out.external_ref = *v;
   if (auto v = r.Bool("submit")) out.submit = *v;
   if (const json* arr = r.Array("lines", creating)) {
@@ -768,7 +768,7 @@ void ReadReview(Reader& r, domain::ReviewRequest& out) {
       r.Error("decision", "must be one of approve reject");
     }
   }
-  if (auto v = r.String("comment", false, 2000)) out.comment = *v;
+  if (auto v = r.Text("comment", false, 2000)) out.comment = *v;
   if (auto v = r.Bool("override_price")) out.override_price = *v;
   if (auto v = r.Bool("override_credit")) out.override_credit = *v;
   out.restock_date = r.DateField("restock_date");

@@ -13,13 +13,14 @@ Result<T> ReadNew(Ctx& c, ReadFn read) {
   Reader r(body, errors);
   T record;
   read(r, record);
+  r.CheckUnknown();
   if (!errors.empty()) return errors.Finish();
   return record;
 }
 
 // A PATCH body as an edit applied to the stored record inside the transaction.
 template <typename T, typename ReadFn>
-Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read, nlohmann::json* changes) {
+Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read) {
   ASSIGN_OR_RETURN(auto body, c.Body());
   {
     // Check the types once up front so a bad body fails before the transaction.
@@ -27,16 +28,14 @@ Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read, nlohmann::json* changes)
     Reader r(body, errors);
     T scratch;
     read(r, scratch);
+    r.CheckUnknown();
     if (!errors.empty()) return errors.Finish();
-  }
-  *changes = body;
-  for (auto& [k, v] : changes->items()) {
-    if (v.is_binary()) v = *DecimalText(v);
   }
   return service::Edit<T>([body, read](T& record) -> Status {
     FieldErrors errors;
     Reader r(body, errors);
     read(r, record);
+    r.CheckUnknown();
     return errors.Finish();
   });
 }
@@ -45,9 +44,13 @@ Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read, nlohmann::json* changes)
 
 void AddMasterRoutes(Api& api) {
   auto& s = api.services();
+  using R = domain::Role;
+  const std::vector<R> customer_writers = {R::kAdmin, R::kSalesRep, R::kSalesManager, R::kFinance};
+  const std::vector<R> product_writers = {R::kAdmin, R::kSalesManager};
+  const std::vector<R> warehouse_writers = {R::kAdmin, R::kWarehouse};
 
   // Customers.
-  api.Add("POST", "/api/v1/customers", [&s](Ctx& c) -> Result<Response> {
+  api.Add("POST", "/api/v1/customers", customer_writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Customer>(c, ReadCustomer));
     ASSIGN_OR_RETURN(auto out, s.master.CreateCustomer(c.actor, std::move(rec)));
     return JsonResponse(201, c.codec.CustomerJson(out));
@@ -71,17 +74,17 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetCustomer(c.actor, id));
     return JsonResponse(200, c.codec.CustomerJson(out));
   });
-  api.Add("PATCH", "/api/v1/customers/{id}", [&s](Ctx& c) -> Result<Response> {
+  api.Add("PATCH", "/api/v1/customers/{id}", customer_writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, c.Id());
     ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    nlohmann::json changes;
-    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Customer>(c, ReadCustomer, &changes));
-    ASSIGN_OR_RETURN(auto out, s.master.UpdateCustomer(c.actor, id, if_match, edit, changes));
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Customer>(c, ReadCustomer));
+    auto view = [&c](const domain::Customer& x) { return c.codec.CustomerJson(x); };
+    ASSIGN_OR_RETURN(auto out, s.master.UpdateCustomer(c.actor, id, if_match, edit, view));
     return JsonResponse(200, c.codec.CustomerJson(out));
   });
 
   // Products.
-  api.Add("POST", "/api/v1/products", [&s](Ctx& c) -> Result<Response> {
+  api.Add("POST", "/api/v1/products", product_writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Product>(c, ReadProduct));
     ASSIGN_OR_RETURN(auto out, s.master.CreateProduct(c.actor, std::move(rec)));
     return JsonResponse(201, c.codec.ProductJson(out));
@@ -101,17 +104,17 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetProduct(c.actor, id));
     return JsonResponse(200, c.codec.ProductJson(out));
   });
-  api.Add("PATCH", "/api/v1/products/{id}", [&s](Ctx& c) -> Result<Response> {
+  api.Add("PATCH", "/api/v1/products/{id}", product_writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(int64_t id, c.Id());
     ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    nlohmann::json changes;
-    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Product>(c, ReadProduct, &changes));
-    ASSIGN_OR_RETURN(auto out, s.master.UpdateProduct(c.actor, id, if_match, edit, changes));
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Product>(c, ReadProduct));
+    auto view = [&c](const domain::Product& x) { return c.codec.ProductJson(x); };
+    ASSIGN_OR_RETURN(auto out, s.master.UpdateProduct(c.actor, id, if_match, edit, view));
     return JsonResponse(200, c.codec.ProductJson(out));
   });
 
   // Warehouses.
-  api.Add("POST", "/api/v1/warehouses", [&s](Ctx& c) -> Result<Response> {
+  api.Add("POST", "/api/v1/warehouses", warehouse_writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto rec, ReadNew<domain::Warehouse>(c, ReadWarehouse));
     ASSIGN_OR_RETURN(auto out, s.master.CreateWarehouse(c.actor, std::move(rec)));
     return JsonResponse(201, c.codec.WarehouseJson(out));

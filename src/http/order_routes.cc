@@ -91,7 +91,8 @@ Result<std::string> ReadReason(Ctx& c, bool required) {
   ASSIGN_OR_RETURN(auto body, c.Body());
   FieldErrors errors;
   Reader r(body, errors);
-  auto reason = r.String("reason", required, 1000);
+  auto reason = r.Text("reason", required, 1000);
+  r.CheckUnknown();
   if (!errors.empty()) return errors.Finish();
   return reason.value_or("");
 }
@@ -112,13 +113,18 @@ RouteHandler OrderAction(Action action) {
 void AddOrderRoutes(Api& api) {
   auto& s = api.services();
   const TimeZone tz = s.deps.tz;
+  using R = domain::Role;
+  const std::vector<R> writers = {R::kAdmin, R::kSalesRep, R::kSalesManager, R::kPartner};
+  const std::vector<R> reviewers = {R::kAdmin, R::kSalesManager, R::kFinance, R::kWarehouse};
+  const std::vector<R> holders = {R::kAdmin, R::kSalesManager, R::kFinance};
 
-  api.Add("POST", "/api/v1/orders", [&s](Ctx& c) -> Result<Response> {
+  api.Add("POST", "/api/v1/orders", writers, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto body, c.Body());
     FieldErrors errors;
     Reader r(body, errors);
     service::OrderInput in;
     ReadOrderInput(r, in, true);
+    r.CheckUnknown();
     service::CheckOrderInput(in, errors);
     if (!errors.empty()) return errors.Finish();
     service::IdempotencyKey idem;
@@ -163,53 +169,58 @@ void AddOrderRoutes(Api& api) {
     return OrderResponse(200, c, order);
   });
 
-  api.Add("PATCH", "/api/v1/orders/{id}",
+  api.Add("PATCH", "/api/v1/orders/{id}", writers,
           OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
             ASSIGN_OR_RETURN(auto body, c.Body());
             FieldErrors errors;
             Reader r(body, errors);
             service::OrderInput in;
             ReadOrderInput(r, in, false);
+            r.CheckUnknown();
             service::CheckOrderInput(in, errors);
             if (!errors.empty()) return errors.Finish();
             return s.orders.Edit(c.actor, id, in, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/submit",
-          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+  api.Add("POST", "/api/v1/orders/{id}/submit", writers,
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            RETURN_IF_ERROR(NoFields(c));
             return s.orders.Submit(c.actor, id, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/reviews",
+  api.Add("POST", "/api/v1/orders/{id}/reviews", reviewers,
           OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
             ASSIGN_OR_RETURN(auto body, c.Body());
             FieldErrors errors;
             Reader r(body, errors);
             domain::ReviewRequest req;
             ReadReview(r, req);
+            r.CheckUnknown();
             if (!errors.empty()) return errors.Finish();
             return s.orders.Review(c.actor, id, req, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/confirm",
-          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+  api.Add("POST", "/api/v1/orders/{id}/confirm", writers,
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            RETURN_IF_ERROR(NoFields(c));
             return s.orders.Confirm(c.actor, id, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/cancel",
+  api.Add("POST", "/api/v1/orders/{id}/cancel", writers,
           OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
             ASSIGN_OR_RETURN(auto reason, ReadReason(c, true));
             return s.orders.Cancel(c.actor, id, reason, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/hold",
+  api.Add("POST", "/api/v1/orders/{id}/hold", holders,
           OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
             ASSIGN_OR_RETURN(auto reason, ReadReason(c, true));
             return s.orders.Hold(c.actor, id, reason, v);
           }));
 
-  api.Add("POST", "/api/v1/orders/{id}/release",
-          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) {
+  api.Add("POST", "/api/v1/orders/{id}/release", holders,
+          OrderAction([&s](Ctx& c, int64_t id, std::optional<int64_t> v) -> Result<domain::Order> {
+            RETURN_IF_ERROR(NoFields(c));
             return s.orders.Release(c.actor, id, v);
           }));
 

@@ -68,16 +68,19 @@ void AddStockRoutes(Api& api) {
     for (const auto& x : result.items) items.push_back(c.codec.StockJson(x));
     return JsonResponse(200, PageJson(items, result.total, f.page));
   });
-  api.Add("POST", "/api/v1/stock/adjustments", [&s](Ctx& c) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto body, c.Body());
-    FieldErrors errors;
-    Reader r(body, errors);
-    service::StockAdjustment adj;
-    ReadAdjustment(r, adj);
-    if (!errors.empty()) return errors.Finish();
-    ASSIGN_OR_RETURN(auto row, s.stock.Adjust(c.actor, adj));
-    return JsonResponse(201, c.codec.StockJson(row));
-  });
+  using R = domain::Role;
+  api.Add("POST", "/api/v1/stock/adjustments", {R::kAdmin, R::kWarehouse},
+          [&s](Ctx& c) -> Result<Response> {
+            ASSIGN_OR_RETURN(auto body, c.Body());
+            FieldErrors errors;
+            Reader r(body, errors);
+            service::StockAdjustment adj;
+            ReadAdjustment(r, adj);
+            r.CheckUnknown();
+            if (!errors.empty()) return errors.Finish();
+            ASSIGN_OR_RETURN(auto row, s.stock.Adjust(c.actor, adj));
+            return JsonResponse(201, c.codec.StockJson(row));
+          });
   api.Add("GET", "/api/v1/stock/movements", [&s](Ctx& c) -> Result<Response> {
     storage::MovementFilter f;
     ASSIGN_OR_RETURN(f.page, c.Page());

@@ -5,12 +5,13 @@ namespace ordo::http {
 
 void AddUserRoutes(Api& api) {
   auto& s = api.services();
-  api.Add("POST", "/api/v1/users", [&s](Ctx& c) -> Result<Response> {
+  api.Add("POST", "/api/v1/users", {domain::Role::kAdmin}, [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto body, c.Body());
     FieldErrors errors;
     Reader r(body, errors);
     service::NewUser in;
     ReadUser(r, in);
+    r.CheckUnknown();
     if (!errors.empty()) return errors.Finish();
     ASSIGN_OR_RETURN(auto user, s.users.Create(c.actor, std::move(in)));
     return JsonResponse(201, c.codec.UserJson(user));
@@ -38,6 +39,7 @@ void AddUserRoutes(Api& api) {
     Reader r(body, errors);
     service::UserPatch patch;
     ReadUserPatch(r, patch);
+    r.CheckUnknown();
     if (!errors.empty()) return errors.Finish();
     if (patch.password && !c.actor.Has(domain::Role::kAdmin)) {
       return Status::Forbidden("change your own password with PATCH /api/v1/me");

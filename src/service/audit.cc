@@ -20,7 +20,8 @@ nlohmann::json Diff(const nlohmann::json& before, const nlohmann::json& after) {
   for (auto it = after.begin(); it != after.end(); ++it) {
     auto old = before.find(it.key());
     if (old == before.end() || *old != it.value()) {
-      out[it.key()] = {old == before.end() ? nlohmann::json() : *old, it.value()};
+      out[it.key()] = {{"before", old == before.end() ? nlohmann::json() : *old},
+                       {"after", it.value()}};
     }
   }
   return out;

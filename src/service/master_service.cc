@@ -28,6 +28,23 @@ Status CanEditWarehouses(const domain::Actor& a) {
   return Require(a, {Role::kAdmin, Role::kWarehouse});
 }
 
+// Applies an edit to a stored record and validates the result; answers the fields that
+// changed as the client sees them (empty when nothing did).
+template <typename T>
+Result<nlohmann::json> ApplyEdit(T& record, std::optional<int64_t> if_match, const Edit<T>& edit,
+                                 const View<T>& view, Status (*validate)(const T&)) {
+  RETURN_IF_ERROR(CheckVersion(if_match, record.version));
+  T after = record;
+  RETURN_IF_ERROR(edit(after));
+  RETURN_IF_ERROR(validate(after));
+  after.id = record.id;
+  after.version = record.version;
+  after.updated_at = record.updated_at;
+  nlohmann::json changes = Diff(view(record), view(after));
+  record = std::move(after);
+  return changes;
+}
+
 }  // namespace
 
 Status ValidateCustomer(const domain::Customer& c) {
@@ -122,16 +139,14 @@ Result<storage::Page<domain::Customer>> MasterService::ListCustomers(const domai
 Result<domain::Customer> MasterService::UpdateCustomer(const domain::Actor& actor, int64_t id,
                                                        std::optional<int64_t> if_match,
                                                        const Edit<domain::Customer>& edit,
-                                                       const nlohmann::json& changes) {
+                                                       const View<domain::Customer>& view) {
   RETURN_IF_ERROR(CanEditCustomers(actor));
   domain::Customer c;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(c, tx.GetCustomer(id));
-    RETURN_IF_ERROR(CheckVersion(if_match, c.version));
+    ASSIGN_OR_RETURN(auto changes, ApplyEdit(c, if_match, edit, view, ValidateCustomer));
+    if (changes.empty()) return Status::Ok();
     const int64_t version = c.version;
-    RETURN_IF_ERROR(edit(c));
-    RETURN_IF_ERROR(ValidateCustomer(c));
-    c.id = id;
     c.version = version + 1;
     c.updated_at = deps_.Now();
     RETURN_IF_ERROR(tx.UpdateCustomer(c, version));
@@ -177,16 +192,14 @@ Result<storage::Page<domain::Product>> MasterService::ListProducts(
 Result<domain::Product> MasterService::UpdateProduct(const domain::Actor& actor, int64_t id,
                                                      std::optional<int64_t> if_match,
                                                      const Edit<domain::Product>& edit,
-                                                     const nlohmann::json& changes) {
+                                                     const View<domain::Product>& view) {
   RETURN_IF_ERROR(CanEditProducts(actor));
   domain::Product p;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(p, tx.GetProduct(id));
-    RETURN_IF_ERROR(CheckVersion(if_match, p.version));
+    ASSIGN_OR_RETURN(auto changes, ApplyEdit(p, if_match, edit, view, ValidateProduct));
+    if (changes.empty()) return Status::Ok();
     const int64_t version = p.version;
-    RETURN_IF_ERROR(edit(p));
-    RETURN_IF_ERROR(ValidateProduct(p));
-    p.id = id;
     p.version = version + 1;
     p.updated_at = deps_.Now();
     RETURN_IF_ERROR(tx.UpdateProduct(p, version));

@@ -2,7 +2,8 @@
 // Master data: customers, products, warehouses. Create and update validate the whole
 // record, check the role, and write the record and its audit event in one transaction.
 // Updates take an edit function (the HTTP layer's JSON patch) that is applied to the
-// stored record inside the transaction, so a patch never works on a stale copy.
+// stored record inside the transaction, so a patch never works on a stale copy; an update
+// that changes nothing writes nothing (no new version, no audit event).
 // Thread-safe.
 
 #include <functional>
@@ -15,6 +16,10 @@ namespace ordo::service {
 
 template <typename T>
 using Edit = std::function<Status(T&)>;
+// The record as clients see it; an update's audit event holds the fields of this view that
+// changed, each as {"before", "after"}.
+template <typename T>
+using View = std::function<nlohmann::json(const T&)>;
 
 Status ValidateCustomer(const domain::Customer& c);
 // Adds the problems of payment terms under `prefix` ("payment_terms.").
@@ -33,7 +38,7 @@ class MasterService {
   Result<domain::Customer> UpdateCustomer(const domain::Actor& actor, int64_t id,
                                           std::optional<int64_t> if_match,
                                           const Edit<domain::Customer>& edit,
-                                          const nlohmann::json& changes);
+                                          const View<domain::Customer>& view);
 
   Result<domain::Product> CreateProduct(const domain::Actor& actor, domain::Product p);
   Result<domain::Product> GetProduct(const domain::Actor& actor, int64_t id);
@@ -42,7 +47,7 @@ class MasterService {
   Result<domain::Product> UpdateProduct(const domain::Actor& actor, int64_t id,
                                         std::optional<int64_t> if_match,
                                         const Edit<domain::Product>& edit,
-                                        const nlohmann::json& changes);
+                                        const View<domain::Product>& view);
 
   Result<domain::Warehouse> CreateWarehouse(const domain::Actor& actor, domain::Warehouse w);
   Result<domain::Warehouse> GetWarehouse(const domain::Actor& actor, int64_t id);

@@ -3,6 +3,8 @@
 // stock, timelines) and not in the SQLite file itself.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -378,6 +380,160 @@ TEST_F(BadInputTest, BadReviewLeavesTheOrderUnchanged) {
   EXPECT_EQ(forbidden.status, 403) << forbidden;
   EXPECT_EQ(ErrorCode(forbidden), "forbidden") << forbidden;
   EXPECT_EQ(Snapshot(), before);
+}
+
+// Every write route of the OpenAPI document, with its {id} filled in: a draft order for the
+// order routes, the fixture's records for the others.
+std::vector<std::pair<std::string, std::string>> WriteRoutes(
+    const json& openapi, const std::map<std::string, int64_t>& ids) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [path, ops] : openapi["paths"].items()) {
+    for (const char* method : {"post", "patch", "put"}) {
+      if (!ops.contains(method)) continue;
+      std::string target = path;
+      const auto brace = target.find("{id}");
+      if (brace != std::string::npos) {
+        const std::string prefix = target.substr(0, brace);
+        auto it = ids.find(prefix);
+        if (it == ids.end()) {
+          ADD_FAILURE() << "no record to try " << path << " on";
+          continue;
+        }
+        target.replace(brace, 4, std::to_string(it->second));
+      }
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
+      out.emplace_back(upper, target);
+    }
+  }
+  return out;
+}
+
+// A typo never silently changes a record: every write route names each unknown field, at
+// the top and inside nested objects, and writes nothing.
+TEST_F(BadInputTest, UnknownFieldsAreNamedOnEveryWriteRoute) {
+  const std::map<std::string, int64_t> ids = {{"/api/v1/orders/", draft_},
+                                              {"/api/v1/customers/", customer_},
+                                              {"/api/v1/products/", product_},
+                                              {"/api/v1/warehouses/", warehouse_},
+                                              {"/api/v1/users/", 1}};
+  const json openapi = json::parse(admin().Get("/api/openapi.json").body);
+  const auto routes = WriteRoutes(openapi, ids);
+  ASSERT_GE(routes.size(), 15u);
+  for (const auto& [method, target] : routes) {
+    SCOPED_TRACE(method + " " + target);
+    const json before = Snapshot();
+    const Reply reply = admin().Request(method, target, R"({"zzz_typo":1})");
+    EXPECT_EQ(reply.status, 422) << reply;
+    EXPECT_EQ(ErrorDetails(reply)["fields"].value("zzz_typo", ""), "unknown field") << reply;
+    EXPECT_EQ(Snapshot(), before);
+  }
+  // The reported typos: an order at list price with no delivery date was created.
+  ExpectOrderCreateRefused("typos",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" +
+                               Line(R"(,"unitprice":"5.00")") +
+                               R"(],"requested_date":"2030-01-01"})",
+                           422, "validation_failed", {"lines[0].unitprice", "requested_date"});
+  ExpectOrderCreateRefused("nested",
+                           R"({"customer_id":)" + C() + R"(,"lines":[)" + Line() +
+                               R"(],"ship_to":{"name":"x","adress":"y"},)" +
+                               R"("payment_terms":{"method":"net","net_dayz":30}})",
+                           422, "validation_failed", {"ship_to.adress", "payment_terms.net_dayz"});
+  ExpectRefused("customer contacts", "PATCH", "/api/v1/customers/" + C(),
+                R"({"contacts":[{"name":"x","mobile":"1"}]})", 422, "validation_failed",
+                {"contacts[0].mobile"});
+  // An action without a body still takes an empty one or {}.
+  EXPECT_EQ(admin().Post(OrderPath(draft_, "/submit"), "{}").status, 200);
+}
+
+// JSON nested deeper than 64 levels is refused while parsing, on every write route: a body
+// of 100,000 levels once crashed the server (stack exhaustion copying it into the audit log).
+TEST_F(BadInputTest, DeepNestingIsInvalidJsonOnEveryWriteRoute) {
+  const std::map<std::string, int64_t> ids = {{"/api/v1/orders/", draft_},
+                                              {"/api/v1/customers/", customer_},
+                                              {"/api/v1/products/", product_},
+                                              {"/api/v1/warehouses/", warehouse_},
+                                              {"/api/v1/users/", 1}};
+  const json openapi = json::parse(admin().Get("/api/openapi.json").body);
+  const std::string deep_arrays =
+      R"({"zzz":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string deep_objects = R"({"a":1})";
+  for (int i = 0; i < 100; ++i) deep_objects = R"({"a":)" + deep_objects + "}";
+  for (const auto& [method, target] : WriteRoutes(openapi, ids)) {
+    ExpectRefused("100,000 arrays", method, target, deep_arrays, 400, "invalid_json");
+    ExpectRefused("101 objects", method, target, deep_objects, 400, "invalid_json");
+  }
+  // 64 levels are fine (the value is then refused as a value, not as JSON).
+  std::string ok = "1";
+  for (int i = 0; i < 63; ++i) ok = "[" + ok + "]";
+  ExpectRefused("64 levels", "PATCH", OrderPath(draft_), R"({"notes":)" + ok + "}", 422,
+                "validation_failed", {"notes"});
+  EXPECT_EQ(admin().Get("/healthz").status, 200);
+}
+
+// Names and codes refuse control characters and bidirectional overrides (they disguise a
+// name on screen); free text keeps tabs and line breaks.
+TEST_F(BadInputTest, ControlAndBidiCharactersAreRefused) {
+  const std::string cust = "/api/v1/customers/" + C();
+  for (const std::string bad : {"\\u0001", "\\u001f", "\\t", "\\n", "\\u007f", "\\u0085", "\\u202e",
+                                "\\u202a", "\\u2066", "\\u2069", "\\u0000"}) {
+    ExpectRefused("name with " + bad, "PATCH", cust, R"({"name":"ACME)" + bad + R"(Ltd"})", 422,
+                  "validation_failed", {"name"});
+    ExpectRefused("code with " + bad, "POST", "/api/v1/warehouses",
+                  R"({"code":"W)" + bad + R"(1","name":"x"})", 422, "validation_failed", {"code"});
+  }
+  ExpectRefused("bidi in notes", "PATCH", OrderPath(draft_), R"({"notes":"a\u202eb"})", 422,
+                "validation_failed", {"notes"});
+  const Reply ok = admin().Patch(OrderPath(draft_), R"({"notes":"line 1\n\tline 2"})");
+  EXPECT_EQ(ok.status, 200) << ok;
+  EXPECT_EQ(json::parse(ok.body)["notes"], "line 1\n\tline 2");
+  // Other scripts and marks pass: Chinese, the right-to-left mark's neighbours, emoji.
+  const Reply zh = admin().Patch(cust, R"({"name":"上海华东精密机械有限公司 ✓"})");
+  EXPECT_EQ(zh.status, 200) << zh;
+}
+
+// The audit log records what the server changed, field by field, never the request; an
+// update that changes nothing writes nothing and keeps the version.
+TEST_F(BadInputTest, UpdatesAuditChangedFieldsOnly) {
+  const std::string cust = "/api/v1/customers/" + C();
+  const json before = AdminGet(cust);
+  auto events = [&]() {
+    return AdminGet("/api/v1/audit/events?entity=customer&entity_id=" + C() + "&page_size=200");
+  };
+  const int64_t count = events()["total"].get<int64_t>();
+  const Reply same = admin().Patch(
+      cust, json{{"name", before["name"]}, {"credit_limit", before["credit_limit"]}}.dump());
+  ASSERT_EQ(same.status, 200) << same;
+  EXPECT_EQ(json::parse(same.body)["version"], before["version"]);
+  EXPECT_EQ(events()["total"].get<int64_t>(), count) << "a no-op update wrote an event";
+
+  const Reply changed = admin().Patch(
+      cust, R"({"credit_limit":"12345.00","name":")" + before["name"].get<std::string>() + R"("})");
+  ASSERT_EQ(changed.status, 200) << changed;
+  EXPECT_EQ(json::parse(changed.body)["version"], before["version"].get<int64_t>() + 1);
+  const json latest = events()["items"][0];
+  EXPECT_EQ(latest["action"], "update");
+  EXPECT_EQ(latest["data"],
+            (json{{"credit_limit", {{"before", before["credit_limit"]}, {"after", "12345.00"}}}}))
+      << latest;
+}
+
+// The caller's role is checked before the body is read: a role that may not act gets 403
+// whatever it sent, and nothing is written.
+TEST_F(BadInputTest, ForbiddenRolesGet403WhateverTheySend) {
+  const std::string token = CreateUserAndLogin("whk_forbidden", {"warehouse"});
+  ASSERT_FALSE(token.empty());
+  HttpClient client = ClientWithToken(token);
+  for (const std::string body : {"", "{", "[]", R"({"zzz":1})", "{}"}) {
+    SCOPED_TRACE(body);
+    const json before = Snapshot();
+    EXPECT_EQ(client.Post("/api/v1/orders", body).status, 403);
+    EXPECT_EQ(client.Patch(OrderPath(draft_), body).status, 403);
+    EXPECT_EQ(client.Post("/api/v1/customers", body).status, 403);
+    EXPECT_EQ(client.Post(OrderPath(draft_, "/hold"), body).status, 403);
+    EXPECT_EQ(client.Post("/api/v1/users", body).status, 403);
+    EXPECT_EQ(Snapshot(), before);
+  }
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "domain/order.h"
 #include "domain/review_rules.h"
 #include "domain/uscc.h"
+#include "http/codecs.h"
 
 namespace ordo::app {
 namespace {
@@ -770,7 +771,9 @@ class Loader {
         } else {
           in.notes = step.text;
         }
-        r = s_.orders.Edit(actor, o.id, in, o.version);
+        const http::Codec codec{tz_};
+        r = s_.orders.Edit(actor, o.id, in, o.version,
+                           [&codec](const domain::Order& x) { return codec.OrderJson(x); });
         break;
       }
       case StepKind::kSubmit:

@@ -68,6 +68,14 @@ void AddStockFlags(const Order& order, std::vector<Flag>& flags) {
 // One flag for the order, naming the line that is ready last.
 void AddDeliveryFlag(const Order& order, const SubmitContext& ctx, std::vector<Flag>& flags) {
   if (!order.requested_delivery_date) return;
+  // A date that has passed since the order was written cannot be met at all.
+  if (*order.requested_delivery_date < ctx.today) {
+    flags.push_back(MakeFlag(kFlagLateDelivery, Department::kSales,
+                             "requested delivery date " +
+                                 FormatDate(*order.requested_delivery_date) +
+                                 " has already passed (today is " + FormatDate(ctx.today) + ")"));
+    return;
+  }
   const OrderLine* latest_line = nullptr;
   Date latest;
   int latest_lead = 0;

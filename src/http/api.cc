@@ -87,6 +87,7 @@ Api::Api(service::Services& services, ApiOptions options)
   AddStockRoutes(*this);
   AddOrderRoutes(*this);
   AddAuditRoutes(*this);
+  AddSettingsRoutes(*this);
 }
 
 void Api::Add(std::string method, std::string pattern, RouteHandler h, bool public_route) {

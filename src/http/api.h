@@ -93,5 +93,6 @@ void AddMasterRoutes(Api& api);
 void AddStockRoutes(Api& api);
 void AddOrderRoutes(Api& api);
 void AddAuditRoutes(Api& api);
+void AddSettingsRoutes(Api& api);
 
 }  // namespace ordo::http

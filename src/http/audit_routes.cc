@@ -14,12 +14,12 @@ void AddAuditRoutes(Api& api) {
     ASSIGN_OR_RETURN(f.page, c.Page());
     FieldErrors errors;
     // The kinds of record the use cases log (service/audit.h callers).
-    static constexpr std::array<std::string_view, 6> kEntities = {
-        "order", "customer", "product", "warehouse", "stock", "user"};
+    static constexpr std::array<std::string_view, 7> kEntities = {
+        "order", "customer", "product", "warehouse", "stock", "user", "settings"};
     f.entity = c.req.Query("entity");
     if (!f.entity.empty() &&
         std::find(kEntities.begin(), kEntities.end(), f.entity) == kEntities.end()) {
-      errors.Add("entity", "must be one of order customer product warehouse stock user");
+      errors.Add("entity", "must be one of order customer product warehouse stock user settings");
     }
     if (!QueryIdParam(c, "entity_id", &f.entity_id).ok()) errors.Add("entity_id", "must be an id");
     if (!QueryIdParam(c, "user_id", &f.user_id).ok()) errors.Add("user_id", "must be an id");

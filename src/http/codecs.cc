@@ -774,4 +774,78 @@ void ReadReview(Reader& r, domain::ReviewRequest& out) {
   out.restock_date = r.DateField("restock_date");
 }
 
+void ReadSettings(Reader& r, domain::Settings& s) {
+  if (const json* obj = r.Object("company")) {
+    Reader cr(*obj, r.errors(), "company.");
+    auto str = [&](const char* key, size_t max, std::string& out, bool multiline = false) {
+      if (auto v = multiline ? cr.Text(key, false, max) : cr.String(key, false, max)) out = *v;
+    };
+    str("name", 200, s.company.name);
+    str("uscc", 18, s.company.uscc);
+    str("address", 500, s.company.address, true);
+    str("bank_name", 200, s.company.bank_name);
+    str("bank_account", 64, s.company.bank_account);
+    str("phone", 50, s.company.phone);
+  }
+  if (auto v = r.RateField("freight_tax_rate")) s.freight_tax_rate = *v;
+  // Days and working days: whole numbers from 0 to 3650 under known keys.
+  auto days = [](Reader& rr, const char* key) -> std::optional<int> {
+    auto v = rr.Int(key, true);
+    if (v && (*v < 0 || *v > 3650)) {
+      rr.Error(key, "must be between 0 and 3650");
+      return std::nullopt;
+    }
+    return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+  };
+  if (const json* obj = r.Object("return_policy_days")) {
+    Reader pr(*obj, r.errors(), "return_policy_days.");
+    for (auto& [reason, value] : s.return_policy_days) {
+      if (!pr.Has(reason.c_str())) continue;
+      if (auto d = days(pr, reason.c_str())) value = *d;
+    }
+  }
+  if (const json* obj = r.Object("complaint_deadlines")) {
+    Reader dr(*obj, r.errors(), "complaint_deadlines.");
+    for (auto& [category, value] : s.complaint_deadlines) {
+      const json* one = dr.Object(category.c_str());
+      if (!one) continue;
+      Reader cr(*one, r.errors(), "complaint_deadlines." + category + ".");
+      if (cr.Has("acknowledge_days")) {
+        if (auto d = days(cr, "acknowledge_days")) value.acknowledge_days = *d;
+      }
+      if (cr.Has("resolve_days")) {
+        if (auto d = days(cr, "resolve_days")) value.resolve_days = *d;
+      }
+    }
+  }
+  if (const json* obj = r.Object("scorecard_weights")) {
+    Reader wr(*obj, r.errors(), "scorecard_weights.");
+    for (auto& [name, weight] : s.scorecard_weights) {
+      if (auto v = wr.RateField(name.c_str())) weight = *v;
+    }
+  }
+  if (auto v = r.Bool("allow_self_review")) s.allow_self_review = *v;
+  if (const json* arr = r.Array("confirmation_channels")) {
+    std::vector<domain::Channel> channels;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const json& v = (*arr)[i];
+      auto ch = v.is_string() ? domain::ParseChannel(v.get<std::string>()) : std::nullopt;
+      if (!ch) {
+        r.errors().Add("confirmation_channels[" + std::to_string(i) + "]",
+                       "must be one of phone email visit web ecommerce partner");
+      } else if (std::find(channels.begin(), channels.end(), *ch) == channels.end()) {
+        channels.push_back(*ch);
+      }
+    }
+    s.confirmation_channels = channels;
+  }
+  if (auto v = r.Int("archive_after_days")) {
+    if (*v < 1 || *v > 3650) {
+      r.Error("archive_after_days", "must be between 1 and 3650");
+    } else {
+      s.archive_after_days = static_cast<int>(*v);
+    }
+  }
+}
+
 }  // namespace ordo::http

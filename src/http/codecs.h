@@ -8,6 +8,7 @@
 #include "domain/entities.h"
 #include "domain/order.h"
 #include "domain/review_rules.h"
+#include "domain/settings.h"
 #include "http/json_io.h"
 #include "service/order_service.h"
 #include "service/stock_service.h"
@@ -47,5 +48,7 @@ void ReadWarehouse(Reader& r, domain::Warehouse& w);
 void ReadAdjustment(Reader& r, service::StockAdjustment& out);
 void ReadOrderInput(Reader& r, service::OrderInput& out, bool creating);
 void ReadReview(Reader& r, domain::ReviewRequest& out);
+// A settings patch: present keys replace their values (objects key by key).
+void ReadSettings(Reader& r, domain::Settings& s);
 
 }  // namespace ordo::http

@@ -179,7 +179,8 @@ void AddOrderRoutes(Api& api) {
             r.CheckUnknown();
             service::CheckOrderInput(in, errors);
             if (!errors.empty()) return errors.Finish();
-            return s.orders.Edit(c.actor, id, in, v);
+            auto view = [&c](const domain::Order& o) { return c.codec.OrderJson(o); };
+            return s.orders.Edit(c.actor, id, in, v, view);
           }));
 
   api.Add("POST", "/api/v1/orders/{id}/submit", writers,

@@ -13,6 +13,7 @@
 #include "service/access.h"
 #include "service/audit.h"
 #include "service/master_service.h"
+#include "service/settings_service.h"
 
 namespace ordo::service {
 
@@ -87,9 +88,15 @@ struct Loaded {
 // Applies the input to the order: customer, lines (from the products), prices, defaults.
 // What it reads is left in `loaded`.
 Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in, bool creating,
-                  Loaded& loaded) {
+                  Date today, Loaded& loaded) {
   FieldErrors errors;
   CheckOrderInput(in, errors);
+  // Today is allowed; an earlier date cannot be met. (A date that passes after it was
+  // written is flagged late_delivery_risk at submit instead.)
+  if (in.requested_delivery_date && *in.requested_delivery_date &&
+      **in.requested_delivery_date < today) {
+    errors.Add("requested_delivery_date", "must not be before today");
+  }
   if (in.customer_id && (creating || *in.customer_id != order.customer_id)) {
     auto customer = tx.GetCustomer(*in.customer_id);
     if (!customer.ok() || !CheckPartnerScope(actor, customer->partner_id, "customer").ok()) {
@@ -291,6 +298,22 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
   return Status::Ok();
 }
 
+// Segregation of duties: nobody reviews an order they created or last edited (admin
+// included) unless the setting allow_self_review lifts the rule.
+Status CheckNotOwnOrder(Tx& tx, const Order& o, const Actor& actor,
+                        const domain::Settings& settings) {
+  if (settings.allow_self_review) return Status::Ok();
+  int64_t last_editor = o.created_by;
+  ASSIGN_OR_RETURN(auto events, tx.ListEvents("order", o.id));
+  for (const auto& e : events) {
+    if (e.action == "edit") last_editor = e.user_id;
+  }
+  if (actor.user_id != o.created_by && actor.user_id != last_editor) return Status::Ok();
+  return Status::Rule("self_review", "you cannot review your own order")
+      .AddDetail("created_by", std::to_string(o.created_by))
+      .AddDetail("last_edited_by", std::to_string(last_editor));
+}
+
 Status RequireDepartment(const Actor& actor, Department d) {
   switch (d) {
     case Department::kSales:
@@ -325,7 +348,7 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     Order& o = out.order;
     o.channel = actor.IsPartnerOnly() ? domain::Channel::kPartner : domain::Channel::kPhone;
     Loaded loaded;
-    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, true, loaded));
+    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, true, deps_.Today(), loaded));
     const Millis now = deps_.Now();
     const Date today = deps_.tz.DateOf(now);
     o.created_by = actor.user_id;
@@ -386,7 +409,8 @@ Result<storage::Page<Order>> OrderService::List(const Actor& actor, storage::Ord
 namespace {
 
 // Loads a visible order, checks its version, runs `change`, stores the order with a new
-// version and writes one audit event — all in one transaction.
+// version and writes one audit event — all in one transaction. A change that leaves
+// `data` null changed nothing, and nothing is written.
 Result<Order> Mutate(const Deps& deps, const Actor& actor, int64_t id,
                      std::optional<int64_t> if_match, std::string_view action,
                      const std::function<Status(Tx&, Order&, json&)>& change) {
@@ -397,6 +421,7 @@ Result<Order> Mutate(const Deps& deps, const Actor& actor, int64_t id,
     const int64_t version = out.version;
     json data = json::object();
     RETURN_IF_ERROR(change(tx, out, data));
+    if (data.is_null()) return Status::Ok();  // nothing changed: nothing is written
     out.version = version + 1;
     out.updated_at = deps.Now();
     RETURN_IF_ERROR(tx.UpdateOrder(out, version));
@@ -413,14 +438,15 @@ Status NotAllowed(const Order& o, std::string_view action) {
 }  // namespace
 
 Result<Order> OrderService::Edit(const Actor& actor, int64_t id, const OrderInput& input,
-                                 std::optional<int64_t> if_match) {
+                                 std::optional<int64_t> if_match, const View<Order>& view) {
   RETURN_IF_ERROR(CanEditOrders(actor));
   return Mutate(deps_, actor, id, if_match, "edit", [&](Tx& tx, Order& o, json& data) {
     if (!domain::IsAllowed(o.status, OrderAction::kEdit)) return NotAllowed(o, "edit");
-    const Money before = o.totals.gross;
+    const json before = view(o);
     Loaded loaded;
-    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, false, loaded));
-    data = {{"gross", {before.ToString(), o.totals.gross.ToString()}}, {"lines", o.lines.size()}};
+    RETURN_IF_ERROR(ApplyInput(tx, actor, o, input, false, deps_.Today(), loaded));
+    data = Diff(before, view(o));
+    if (data.empty()) data = json();
     return Status::Ok();
   });
 }
@@ -447,6 +473,8 @@ Result<Order> OrderService::Review(const Actor& actor, int64_t id, const domain:
       return Status::Conflict(std::string(domain::DepartmentName(req.department)) +
                               " has already reviewed this round");
     }
+    ASSIGN_OR_RETURN(const domain::Settings settings, LoadSettings(tx));
+    RETURN_IF_ERROR(CheckNotOwnOrder(tx, o, actor, settings));
     RETURN_IF_ERROR(domain::CheckReview(o.flags, req));
     domain::Review r;
     r.round = o.review_round;
@@ -472,6 +500,12 @@ Result<Order> OrderService::Review(const Actor& actor, int64_t id, const domain:
       return ReleaseAll(tx, o, actor, r.created_at);
     }
     if (domain::ApprovedIn(o.reviews, o.review_round).size() == 3) {
+      // The customer confirms when it belongs to a partner or the order came through a
+      // channel the settings name (as they are now).
+      o.needs_confirmation =
+          o.partner_id.has_value() ||
+          std::find(settings.confirmation_channels.begin(), settings.confirmation_channels.end(),
+                    o.channel) != settings.confirmation_channels.end();
       o.status = domain::FinalApprovalTarget(o.needs_confirmation);
       // The promised date: the later of the requested date and the warehouse's restock date.
       std::optional<Date> promised = o.requested_delivery_date;

@@ -12,6 +12,7 @@
 #include "domain/order.h"
 #include "domain/review_rules.h"
 #include "service/deps.h"
+#include "service/master_service.h"
 
 namespace ordo::service {
 
@@ -67,8 +68,10 @@ class OrderService {
                               const IdempotencyKey& idem);
   Result<domain::Order> Get(const domain::Actor& actor, int64_t id);
   Result<storage::Page<domain::Order>> List(const domain::Actor& actor, storage::OrderFilter f);
+  // An edit that changes nothing (as `view` shows the order) writes nothing; otherwise its
+  // audit event holds the fields of the view that changed, before and after.
   Result<domain::Order> Edit(const domain::Actor& actor, int64_t id, const OrderInput& input,
-                             std::optional<int64_t> if_match);
+                             std::optional<int64_t> if_match, const View<domain::Order>& view);
   Result<domain::Order> Submit(const domain::Actor& actor, int64_t id,
                                std::optional<int64_t> if_match);
   Result<domain::Order> Review(const domain::Actor& actor, int64_t id,

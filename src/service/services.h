@@ -5,6 +5,7 @@
 #include "service/auth_service.h"
 #include "service/master_service.h"
 #include "service/order_service.h"
+#include "service/settings_service.h"
 #include "service/stock_service.h"
 #include "service/user_service.h"
 
@@ -12,7 +13,14 @@ namespace ordo::service {
 
 struct Services {
   explicit Services(const Deps& d)
-      : deps(d), auth(deps), users(deps), master(deps), stock(deps), orders(deps), audit(deps) {}
+      : deps(d),
+        auth(deps),
+        users(deps),
+        master(deps),
+        stock(deps),
+        orders(deps),
+        audit(deps),
+        settings(deps) {}
   Deps deps;
   AuthService auth;
   UserService users;
@@ -20,6 +28,7 @@ struct Services {
   StockService stock;
   OrderService orders;
   AuditService audit;
+  SettingsService settings;
 };
 
 }  // namespace ordo::service

@@ -187,6 +187,10 @@ class Tx {
   // The audit log, newest first.
   virtual Result<Page<Event>> ListAuditEvents(const EventFilter& f) = 0;
 
+  // Settings: the stored (key, JSON text) pairs; keys without a row keep their default.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> GetSettings() = 0;
+  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+
   // Idempotency keys, per user.
   virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
                                                                   const std::string& key) = 0;

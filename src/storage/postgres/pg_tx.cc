@@ -629,6 +629,28 @@ Result<Page<Event>> PgTx::ListAuditEvents(const EventFilter& f) {
 
 // ---- idempotency keys ----
 
+Result<std::vector<std::pair<std::string, std::string>>> PgTx::GetSettings() {
+  ASSIGN_OR_RETURN(pqxx::result r, Exec("SELECT key, value FROM settings ORDER BY key", Params()));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& rr : r) {
+    Row row(rr);
+    out.emplace_back(row.Text(0), row.Text(1));
+    RETURN_IF_ERROR(row.decode_status());
+  }
+  return out;
+}
+
+Status PgTx::PutSetting(const std::string& key, const std::string& value) {
+  RETURN_IF_ERROR(CheckWritable());
+  Params p;
+  p.BindAll(key, value);
+  return Exec(
+             "INSERT INTO settings (key, value) VALUES ($1, $2) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             p)
+      .status();
+}
+
 Result<std::optional<IdempotencyRecord>> PgTx::GetIdempotency(int64_t user_id,
                                                               const std::string& key) {
   Params p;

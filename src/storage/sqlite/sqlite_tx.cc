@@ -562,6 +562,26 @@ Result<Page<Event>> SqliteTx::ListAuditEvents(const EventFilter& f) {
 
 // ---- idempotency keys ----
 
+Result<std::vector<std::pair<std::string, std::string>>> SqliteTx::GetSettings() {
+  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare("SELECT key, value FROM settings ORDER BY key"));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Text(1));
+  }
+  return out;
+}
+
+Status SqliteTx::PutSetting(const std::string& key, const std::string& value) {
+  RETURN_IF_ERROR(CheckWritable());
+  ASSIGN_OR_RETURN(Stmt st,
+                   conn_.Prepare("INSERT INTO settings (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  st.BindAll(key, value);
+  return st.Run();
+}
+
 Result<std::optional<IdempotencyRecord>> SqliteTx::GetIdempotency(int64_t user_id,
                                                                   const std::string& key) {
   ASSIGN_OR_RETURN(Stmt st, conn_.Prepare("SELECT request_hash, status, body FROM "

@@ -71,6 +71,8 @@ class SqliteTx final : public Tx {
   Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
   Result<Page<Event>> ListAuditEvents(const EventFilter& f) override;
 
+  Result<std::vector<std::pair<std::string, std::string>>> GetSettings() override;
+  Status PutSetting(const std::string& key, const std::string& value) override;
   Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
                                                           const std::string& key) override;
   Status PutIdempotency(int64_t user_id, const std::string& key, const IdempotencyRecord& rec,

@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -68,6 +69,43 @@ nlohmann::json PageJson(const nlohmann::json& items, int64_t total,
   return {{"items", items}, {"total", total}, {"page", page.page}, {"page_size", page.page_size}};
 }
 
+namespace {
+
+// The role gates of every operation of the OpenAPI document that lists its x-roles.
+std::map<std::string, RoleGate> GatesOf(std::string_view openapi) {
+  std::map<std::string, RoleGate> out;
+  const nlohmann::json doc = nlohmann::json::parse(openapi, nullptr, false);
+  if (!doc.is_object() || !doc.contains("paths") || !doc["paths"].is_object()) return out;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, operation] : item.items()) {
+      if (!operation.is_object() || !operation.contains("x-roles")) continue;
+      RoleGate gate;
+      bool is_public = false;
+      for (const auto& name : operation["x-roles"]) {
+        if (!name.is_string()) continue;
+        if (name == "public") is_public = true;
+        if (name == "self") gate.self = true;
+        if (auto role = domain::ParseRole(name.get<std::string>())) gate.roles.push_back(*role);
+      }
+      if (is_public) continue;
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out[upper + " " + path] = std::move(gate);
+    }
+  }
+  return out;
+}
+
+bool Passes(const RoleGate& gate, const Ctx& c) {
+  for (domain::Role role : gate.roles) {
+    if (c.actor.Has(role)) return true;
+  }
+  const auto id = c.params.find("id");
+  return gate.self && id != c.params.end() && id->second == std::to_string(c.actor.user_id);
+}
+
+}  // namespace
+
 Api::Api(service::Services& services, ApiOptions options)
     : services_(services), options_(std::move(options)) {
   codec_.tz = services_.deps.tz;
@@ -77,6 +115,7 @@ Api::Api(service::Services& services, ApiOptions options)
   AddStockRoutes(*this);
   AddOrderRoutes(*this);
   AddAuditRoutes(*this);
+  gates_ = GatesOf(kOpenApiJson);
 }
 
 void Api::Add(std::string method, std::string pattern, RouteHandler h, bool public_route) {
@@ -134,6 +173,11 @@ Response Api::Dispatch(const Request& req) {
     if (!user.ok()) return ErrorResponse(user.status(), req.request_id, LangOf(req));
     ctx.user = std::move(user).value();
     ctx.actor = service::ActorOf(ctx.user);
+    const auto gate = gates_.find(route->method + " " + route->pattern);
+    if (gate != gates_.end() && !Passes(gate->second, ctx)) {
+      return ErrorResponse(Status::Forbidden("your role does not allow this action"),
+                           req.request_id, LangOf(req));
+    }
   }
   auto result = route->handler.handler(ctx);
   if (!result.ok()) return ErrorResponse(result.status(), req.request_id, LangOf(req));

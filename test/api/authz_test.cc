@@ -386,6 +386,33 @@ TEST_F(AuthzTest, DocumentedRolesAreTheRolesTheServerLetsAct) {
   EXPECT_GE(checked, 30 * static_cast<int>(kRoles.size()));
 }
 
+// API.md: the caller's roles are checked before the body is read; a role that may not act
+// gets 403 whatever it sent: an empty object, a body that is not JSON, one too deep.
+TEST_F(AuthzTest, RolesAreCheckedBeforeTheBody) {
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(100, '}');
+  const std::vector<std::string> bodies = {"{}", "not json", "[]", deep};
+  int checked = 0;
+  for (const Operation& op : Operations()) {
+    const json& roles = op.spec["x-roles"];
+    if (Contains(roles, "public") || op.method == "GET") continue;
+    for (const std::string& role : kRoles) {
+      if (Contains(roles, role)) continue;
+      Call call = CallFor(op.name(), role, false);
+      ASSERT_FALSE(call.target.empty()) << op.name() << ": no case in authz_test.cc";
+      for (const std::string& body : bodies) {
+        call.body = body;
+        const Reply reply = Send(op.method, call, role);
+        EXPECT_EQ(reply.status, 403) << op.name() << " as " << role << " with the body "
+                                     << body.substr(0, 20) << ": " << reply;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
 TEST_F(AuthzTest, PublicOperationsNeedNoToken) {
   HttpClient anonymous = server().Client();
   for (const Operation& op : Operations()) {

@@ -13,7 +13,7 @@ PKGS=(
   clang-format
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
-  curl wrk procps
+  curl jq wrk procps
 )
 
 missing=()

@@ -59,6 +59,14 @@ Response JsonResponse(int status, const nlohmann::json& body);
 nlohmann::json PageJson(const nlohmann::json& items, int64_t total,
                         const storage::PageRequest& page);
 
+// Who may call a route: the roles of its `x-roles` in the OpenAPI document. Checked before
+// the handler runs, so a role that may not act gets 403 whatever body it sent; the use
+// cases check again (and check what depends on the record or the body).
+struct RoleGate {
+  std::vector<domain::Role> roles;
+  bool self = false;  // also any user whose id is the path's {id}
+};
+
 struct ApiOptions {
   std::string web_dir;  // the built console (web/dist); empty: a small placeholder page
 };
@@ -84,6 +92,7 @@ class Api {
   ApiOptions options_;
   Codec codec_;
   Router<RouteSpec> router_;
+  std::map<std::string, RoleGate> gates_;  // by "METHOD /pattern"; public routes have none
 };
 
 // Route groups (one file each).

@@ -466,9 +466,9 @@ class Loader {
     const CustomerSpec& c = kCustomers[plan.customer];
     const domain::Customer& customer = customers_[plan.customer];
     const bool partner = c.partner;
-    plan.creator = partner          ? kPartner
-                   : rng_.Chance(8) ? kManager
-                                    : (c.rep == 0 ? kSales1 : kSales2);
+    // The customer's rep writes the order (the manager reviews it: nobody reviews an
+    // order they wrote).
+    plan.creator = partner ? kPartner : (c.rep == 0 ? kSales1 : kSales2);
     // The channel.
     service::OrderInput& in = plan.input;
     in.customer_id = customer.id;

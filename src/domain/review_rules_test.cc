@@ -119,6 +119,24 @@ TEST(ComputeFlags, LateDeliveryBoundaries) {
   }
 }
 
+// A date written while it was still ahead and passed before submit cannot be met even by
+// lines served from stock.
+TEST(ComputeFlags, RequestedDateThatHasPassedIsLate) {
+  Fixture f;
+  f.order.lines = {Line(1, "100.00", "0", "5", "5")};  // all in stock: no lead time applies
+  f.ctx.min_prices = {M("1.00")};
+  f.ctx.lead_time_days = {0};
+  f.ctx.credit_limit = std::nullopt;
+  f.order.requested_delivery_date = Day("2026-11-21");
+  const std::vector<Flag> flags = ComputeFlags(f.order, f.ctx);
+  ASSERT_EQ(Codes(flags), std::vector<std::string>{"late_delivery_risk"});
+  EXPECT_EQ(flags[0].department, Department::kSales);
+  EXPECT_EQ(flags[0].message,
+            "requested delivery date 2026-11-21 has already passed (today is 2026-11-22)");
+  f.order.requested_delivery_date = Day("2026-11-22");  // today is still possible
+  EXPECT_TRUE(ComputeFlags(f.order, f.ctx).empty());
+}
+
 TEST(ComputeFlags, BackOrderedLineAloneCanBeLate) {
   Fixture f;
   f.order.lines = {Line(1, "100.00", "0", "10", "6")};

@@ -94,10 +94,9 @@ void Api::Add(std::string method, std::string pattern, RouteHandler h, bool publ
   router_.Add(std::move(method), std::move(pattern), RouteSpec{std::move(h), public_route, {}});
 }
 
-void Api::Add(std::string method, std::string pattern, std::vector<domain::Role> roles,
-              RouteHandler h) {
+void Api::Add(std::string method, std::string pattern, Gate gate, RouteHandler h) {
   router_.Add(std::move(method), std::move(pattern),
-              RouteSpec{std::move(h), false, std::move(roles)});
+              RouteSpec{std::move(h), false, std::move(gate)});
 }
 
 std::vector<std::string> Api::RouteList() const {
@@ -151,9 +150,12 @@ Response Api::Dispatch(const Request& req) {
     if (!user.ok()) return ErrorResponse(user.status(), req.request_id, LangOf(req));
     ctx.user = std::move(user).value();
     ctx.actor = service::ActorOf(ctx.user);
-    const auto& roles = route->handler.roles;
-    if (!roles.empty() && !std::any_of(roles.begin(), roles.end(),
-                                       [&](domain::Role r) { return ctx.actor.Has(r); })) {
+    const Gate& gate = route->handler.gate;
+    const bool own = gate.self && ctx.params.count("id") &&
+                     ctx.params.at("id") == std::to_string(ctx.actor.user_id);
+    const bool has_role = std::any_of(gate.roles.begin(), gate.roles.end(),
+                                      [&](domain::Role r) { return ctx.actor.Has(r); });
+    if ((!gate.roles.empty() || gate.self) && !has_role && !own) {
       return ErrorResponse(Status::Forbidden("your role does not allow this action"),
                            req.request_id, LangOf(req));
     }

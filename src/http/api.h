@@ -33,12 +33,26 @@ struct Ctx {
 
 using RouteHandler = std::function<Result<Response>(Ctx&)>;
 
+// Who may call a route, checked right after the token and before the body is read (403
+// whatever was sent): any of `roles`, or with `self` any user whose own id is the path's
+// {id}. No roles and no self: every signed-in user (the use case narrows further).
+struct Gate {
+  Gate() = default;
+  Gate(std::vector<domain::Role> r) : roles(std::move(r)) {}  // NOLINT: a role list is a gate
+  Gate(std::initializer_list<domain::Role> r) : roles(r) {}
+  static Gate RolesOrSelf(std::vector<domain::Role> r) {
+    Gate g(std::move(r));
+    g.self = true;
+    return g;
+  }
+  std::vector<domain::Role> roles;
+  bool self = false;
+};
+
 struct RouteSpec {
   RouteHandler handler;
   bool public_route = false;  // no token needed
-  // The roles that may call it, checked before the body is read (403 whatever was sent);
-  // empty: every signed-in user (the use case narrows further, e.g. to one's own record).
-  std::vector<domain::Role> roles;
+  Gate gate;
 };
 
 // For actions that take no body: an empty body or `{}` passes; any field is 422 "unknown
@@ -78,8 +92,7 @@ class Api {
 
   void Add(std::string method, std::string pattern, RouteHandler h, bool public_route = false);
   // A route only the given roles may call.
-  void Add(std::string method, std::string pattern, std::vector<domain::Role> roles,
-           RouteHandler h);
+  void Add(std::string method, std::string pattern, Gate gate, RouteHandler h);
   service::Services& services() { return services_; }
   // "METHOD /pattern" of every route, for the OpenAPI check (`ordo routes`).
   std::vector<std::string> RouteList() const;

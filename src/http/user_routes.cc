@@ -31,22 +31,23 @@ void AddUserRoutes(Api& api) {
     return JsonResponse(200, c.codec.UserJson(user));
   });
 
-  api.Add("PATCH", "/api/v1/users/{id}", [&s](Ctx& c) -> Result<Response> {
-    ASSIGN_OR_RETURN(int64_t id, c.Id());
-    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    ASSIGN_OR_RETURN(auto body, c.Body());
-    FieldErrors errors;
-    Reader r(body, errors);
-    service::UserPatch patch;
-    ReadUserPatch(r, patch);
-    r.CheckUnknown();
-    if (!errors.empty()) return errors.Finish();
-    if (patch.password && !c.actor.Has(domain::Role::kAdmin)) {
-      return Status::Forbidden("change your own password with PATCH /api/v1/me");
-    }
-    ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, id, patch, if_match));
-    return JsonResponse(200, c.codec.UserJson(user));
-  });
+  api.Add("PATCH", "/api/v1/users/{id}", Gate::RolesOrSelf({domain::Role::kAdmin}),
+          [&s](Ctx& c) -> Result<Response> {
+            ASSIGN_OR_RETURN(int64_t id, c.Id());
+            ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+            ASSIGN_OR_RETURN(auto body, c.Body());
+            FieldErrors errors;
+            Reader r(body, errors);
+            service::UserPatch patch;
+            ReadUserPatch(r, patch);
+            r.CheckUnknown();
+            if (!errors.empty()) return errors.Finish();
+            if (patch.password && !c.actor.Has(domain::Role::kAdmin)) {
+              return Status::Forbidden("change your own password with PATCH /api/v1/me");
+            }
+            ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, id, patch, if_match));
+            return JsonResponse(200, c.codec.UserJson(user));
+          });
 }
 
 }  // namespace ordo::http

@@ -99,8 +99,9 @@ Result<domain::Settings> LoadSettings(storage::Tx& tx) {
 
 Status ValidateSettings(const domain::Settings& s) {
   FieldErrors e;
-  if (!s.company.uscc.empty() && !domain::IsValidUscc(s.company.uscc)) {
-    e.Add("company.uscc", "not a valid unified social credit code");
+  if (!s.company.uscc.empty()) {
+    const std::string problem = domain::UsccProblem(s.company.uscc);
+    if (!problem.empty()) e.Add("company.uscc", problem);
   }
   if (s.freight_tax_rate.is_negative() || s.freight_tax_rate >= Rate::FromInt(1)) {
     e.Add("freight_tax_rate", "must be at least 0 and below 1");

@@ -168,7 +168,11 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
     errors.Add("lines", "required");
   }
   if (!errors.empty()) return errors.Finish();
-  domain::PriceOrder(order);
+  // An amount past the ceiling names the line that takes the order there, or the freight.
+  if (const auto too_large = domain::PriceOrder(order)) {
+    return Status::Invalid(too_large->line ? LinePath(*too_large->line, "qty") : "freight",
+                           "amount too large");
+  }
   if (order.totals.gross.is_negative()) {
     return Status::Invalid("discount_amount", "larger than the order amount");
   }

@@ -40,6 +40,8 @@ const Entry kExact[] = {
     {"must be the record's version number", "必须是记录的版本号", "必須是記錄的版本號"},
     {"too large", "数值过大", "數值過大"},
     {"amount too large", "金额过大，超出系统上限", "金額過大，超出系統上限"},
+    {"credit exposure too large", "客户信用占用金额过大，超出系统上限",
+     "客戶信用占用金額過大，超出系統上限"},
     {"too many digits", "位数过多", "位數過多"},
     {"no such customer", "客户不存在", "客戶不存在"},
     {"no such product", "产品不存在", "產品不存在"},

@@ -250,6 +250,9 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
   // Before any stock row is locked (PostgreSQL holds those locks until commit): the
   // customer's exposure does not depend on this order's reservations.
   ASSIGN_OR_RETURN(ctx.credit_exposure, tx.CreditExposure(o.customer_id, o.id));
+  if (!domain::ExposureFits(ctx.credit_exposure, o.totals.gross)) {
+    return Status::Invalid("customer_id", "credit exposure too large");
+  }
 
   // Choose warehouses first, then reserve in a fixed row order so that concurrent
   // submits (PostgreSQL) never deadlock.

@@ -42,6 +42,8 @@ const Entry kExact[] = {
     {"amount too large", "金额过大，超出系统上限", "金額過大，超出系統上限"},
     {"credit exposure too large", "客户信用占用金额过大，超出系统上限",
      "客戶信用占用金額過大，超出系統上限"},
+    {"on hand would pass 1000000000000", "现有库存将超过 1000000000000",
+     "現有庫存將超過 1000000000000"},
     {"too many digits", "位数过多", "位數過多"},
     {"no such customer", "客户不存在", "客戶不存在"},
     {"no such product", "产品不存在", "產品不存在"},

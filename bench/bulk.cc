@@ -152,7 +152,7 @@ Order MakeOrder(const Master& m, Millis at, const TimeZone& tz, std::mt19937_64&
     l.tax_rate = p.tax_rate;
     o.lines.push_back(std::move(l));
   }
-  domain::PriceOrder(o);
+  (void)domain::PriceOrder(o);  // small amounts, far below the ceiling
   o.status = StatusFor(age, rng);
   o.created_by = m.user_id;
   o.created_at = at;

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <random>
@@ -1529,6 +1530,64 @@ TEST_P(StoreContract, CreditExposureCountsCommittedOrdersOnly) {
       {S::kRejected, std::nullopt, M(10), M(0), M(0)}};
   EXPECT_EQ(domain::CreditExposure(items), M(602'825));
   EXPECT_EQ(exposure(0), M(602'825));
+}
+
+// Amounts far past what the service lets through (an order's gross is at most 10^14 cents
+// and a submit past 10^18 cents of exposure is refused): the stores still sum them exactly
+// up to the largest int64, and past it never wrap or round. SQLite's running total
+// refuses the write (migration 005); PostgreSQL sums in NUMERIC and reads the largest
+// int64, which the service refuses.
+TEST_P(StoreContract, CreditExposureIsExactUpToTheInt64RangeAndNeverWraps) {
+  using S = OrderStatus;
+  const int64_t c = NewCustomer(Unique("BIG"));
+  auto exposure = [&](int64_t exclude) {
+    return Must(Rd<Money>([&](Tx& tx) { return tx.CreditExposure(c, exclude); }));
+  };
+  constexpr int64_t kBig = 1'000'000'000'000'000'000;  // 10^18 cents
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 9; ++i) {
+    ids.push_back(
+        Insert(SimpleOrder(c, Unique("BIG" + std::to_string(i)), S::kConfirmed, M(kBig), 1)));
+  }
+  EXPECT_EQ(exposure(0), M(9 * kBig));
+  EXPECT_EQ(exposure(ids[0]), M(8 * kBig));
+  const int64_t last =
+      Insert(SimpleOrder(c, Unique("BIG-LAST"), S::kPendingReview, M(kMax - 9 * kBig), 1));
+  EXPECT_EQ(exposure(0), M(kMax));  // exactly the largest int64: 92233720368547758.07 CNY
+  EXPECT_EQ(exposure(last), M(9 * kBig));
+  // A draft adds nothing, whatever its amount.
+  const int64_t draft = Insert(SimpleOrder(c, Unique("BIG-DRAFT"), S::kDraft, M(kBig), 1));
+  EXPECT_EQ(exposure(0), M(kMax));
+
+  // One cent more does not fit in an int64.
+  Order more = SimpleOrder(c, Unique("BIG-MORE"), S::kConfirmed, M(1), 1);
+  const Result<int64_t> inserted = W<int64_t>([&](Tx& tx) { return tx.InsertOrder(more); });
+  Order submitted = Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(draft); }));
+  submitted.status = S::kPendingReview;
+  const Status updated = Wst([&](Tx& tx) { return tx.UpdateOrder(submitted, submitted.version); });
+  if (sqlite()) {
+    EXPECT_FALSE(inserted.ok());
+    EXPECT_FALSE(updated.ok());
+    EXPECT_EQ(RawInt("SELECT count(*) FROM orders WHERE number = '" + Unique("BIG-MORE") + "'"), 0);
+    EXPECT_EQ(
+        RawInt("SELECT typeof(amount) = 'integer' FROM customer_exposure WHERE customer_id = " +
+               std::to_string(c)),
+        1);
+    EXPECT_EQ(exposure(0), M(kMax));  // still exact
+    EXPECT_EQ(Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(draft); })).status, S::kDraft);
+  } else {
+    EXPECT_TRUE(inserted.ok()) << Describe(inserted.status());
+    EXPECT_TRUE(updated.ok()) << Describe(updated);
+    EXPECT_EQ(exposure(0), M(kMax));  // capped at the largest int64, not an error or a wrap
+  }
+  // Orders taken off bring the total back, exactly.
+  for (int i = 0; i < 9; ++i) {
+    Order o = Must(Rd<Order>([&](Tx& tx) { return tx.GetOrder(ids[i]); }));
+    o.status = S::kCancelled;
+    ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateOrder(o, o.version); }));
+  }
+  EXPECT_EQ(exposure(0), sqlite() ? M(kMax - 9 * kBig) : M(kMax - 9 * kBig + 1 + kBig));
 }
 
 // ---- events and idempotency ----

@@ -10,6 +10,19 @@ int128 Pow10(int n) {
   return r;
 }
 
+std::optional<int64_t> ToInt64(int128 v) {
+  if (v < INT64_MIN || v > INT64_MAX) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<Exact> CheckedMul(Exact a, Exact b) {
+  // The most negative value is refused too, so that every mantissa can be negated.
+  constexpr int128 kMin = -static_cast<int128>((static_cast<unsigned __int128>(1) << 127) - 1) - 1;
+  int128 m = 0;
+  if (__builtin_mul_overflow(a.mantissa, b.mantissa, &m) || m == kMin) return std::nullopt;
+  return Exact{m, a.scale + b.scale};
+}
+
 int128 DivRoundHalfUp(int128 a, int128 b) {
   if (b < 0) {
     a = -a;

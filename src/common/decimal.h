@@ -3,9 +3,13 @@
 // the smallest unit (cents, thousandths, ten-thousandths) in an int64; arithmetic that
 // needs more precision goes through Exact (a 128-bit mantissa with its own scale) and is
 // rounded once, half away from zero (四捨五入), back to a Fixed. No double anywhere.
+// Arithmetic on amounts that come from requests or from sums over records is checked:
+// the Checked* functions and FromExactChecked answer nullopt when the result does not
+// fit, never a wrapped value. The plain operators are for operands already bounded.
 // Value types, thread-compatible.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +35,12 @@ Exact operator*(Exact a, Exact b);
 Exact operator+(Exact a, Exact b);
 Exact operator-(Exact a, Exact b);
 
+// a × b, or nullopt when the mantissa would not fit in 127 bits.
+std::optional<Exact> CheckedMul(Exact a, Exact b);
+
+// v as an int64_t, or nullopt when it does not fit.
+std::optional<int64_t> ToInt64(int128 v);
+
 // Parses "-12.345" / "12" into mantissa and scale. Rejects exponents, spaces, "+",
 // leading dots and more than max_scale decimals. Errors name the reason only.
 Result<Exact> ParseExact(std::string_view text, int max_scale);
@@ -52,13 +62,26 @@ class Fixed {
   static Result<Fixed> Parse(std::string_view text) {
     auto e = ParseExact(text, S);
     if (!e.ok()) return e.TakeStatus();
-    return FromExactRounded(*e);
+    const std::optional<Fixed> v = FromExactChecked(*e);
+    if (!v) return Status(Code::kValidationFailed, "too large");
+    return *v;
   }
 
-  // Rounds an exact value half up to this scale.
-  static Fixed FromExactRounded(Exact e) {
-    if (e.scale <= S) return Fixed(static_cast<int64_t>(e.mantissa * Pow10(S - e.scale)));
-    return Fixed(static_cast<int64_t>(DivRoundHalfUp(e.mantissa, Pow10(e.scale - S))));
+  // Rounds an exact value half up to this scale; nullopt when the result does not fit in
+  // an int64 of units (or the value has more than 36 decimals).
+  static std::optional<Fixed> FromExactChecked(Exact e) {
+    int128 units = 0;
+    if (e.scale <= S) {
+      if (S - e.scale > 36 || __builtin_mul_overflow(e.mantissa, Pow10(S - e.scale), &units)) {
+        return std::nullopt;
+      }
+    } else {
+      if (e.scale - S > 36) return std::nullopt;
+      units = DivRoundHalfUp(e.mantissa, Pow10(e.scale - S));
+    }
+    const std::optional<int64_t> fits = ToInt64(units);
+    if (!fits) return std::nullopt;
+    return Fixed(*fits);
   }
 
   constexpr int64_t units() const { return units_; }
@@ -84,6 +107,18 @@ class Fixed {
     return *this;
   }
   friend constexpr auto operator<=>(Fixed a, Fixed b) = default;
+
+  // a + b and a − b, or nullopt when the result does not fit.
+  friend std::optional<Fixed> CheckedAdd(Fixed a, Fixed b) {
+    int64_t r = 0;
+    if (__builtin_add_overflow(a.units_, b.units_, &r)) return std::nullopt;
+    return Fixed(r);
+  }
+  friend std::optional<Fixed> CheckedSub(Fixed a, Fixed b) {
+    int64_t r = 0;
+    if (__builtin_sub_overflow(a.units_, b.units_, &r)) return std::nullopt;
+    return Fixed(r);
+  }
 
  private:
   constexpr explicit Fixed(int64_t units) : units_(units) {}

@@ -123,10 +123,10 @@ TEST(Exact, ArithmeticAndRounding) {
   const Exact product = qty * price;  // 49.975 exactly
   EXPECT_EQ(product.scale, 5);
   EXPECT_EQ(static_cast<int64_t>(product.mantissa), 4997500);
-  EXPECT_EQ(Money::FromExactRounded(product).ToString(), "49.98");
-  EXPECT_EQ(Money::FromExactRounded(Exact{-49975, 3}).ToString(), "-49.98");
-  EXPECT_EQ(Money::FromExactRounded(Exact{49974, 3}).ToString(), "49.97");
-  EXPECT_EQ(Money::FromExactRounded(Exact{7, 0}).ToString(), "7.00");
+  EXPECT_EQ(Money::FromExactChecked(product)->ToString(), "49.98");
+  EXPECT_EQ(Money::FromExactChecked(Exact{-49975, 3})->ToString(), "-49.98");
+  EXPECT_EQ(Money::FromExactChecked(Exact{49974, 3})->ToString(), "49.97");
+  EXPECT_EQ(Money::FromExactChecked(Exact{7, 0})->ToString(), "7.00");
 
   const Exact sum = Exact{15, 1} + Exact{25, 2};  // 1.5 + 0.25
   EXPECT_EQ(sum.scale, 2);
@@ -149,6 +149,70 @@ TEST(Fixed, ArithmeticAndComparison) {
   c += b;
   c -= Money::FromUnits(50);
   EXPECT_EQ(c.ToString(), "12.00");
+}
+
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+
+TEST(Checked, FromExactRefusesWhatDoesNotFit) {
+  // The product of issue 8: 10^9 × 10^12 CNY = 10^21 CNY, 10^23 cents. It used to wrap to
+  // 2003764205206896.64.
+  const Exact huge = *Qty::Parse("1000000000") * *Money::Parse("1000000000000");
+  EXPECT_FALSE(Money::FromExactChecked(huge).has_value());
+  EXPECT_FALSE(Money::FromExactChecked(Exact{-huge.mantissa, huge.scale}).has_value());
+  // The largest and smallest cents still fit, also after rounding.
+  EXPECT_EQ(Money::FromExactChecked(Exact{kMax, 2})->units(), kMax);
+  EXPECT_EQ(Money::FromExactChecked(Exact{kMin, 2})->units(), kMin);
+  EXPECT_EQ(Money::FromExactChecked(Exact{static_cast<int128>(kMax) * 10 + 4, 3})->units(), kMax);
+  EXPECT_FALSE(Money::FromExactChecked(Exact{static_cast<int128>(kMax) * 10 + 5, 3}));
+  EXPECT_FALSE(Money::FromExactChecked(Exact{static_cast<int128>(kMax) + 1, 2}));
+  EXPECT_FALSE(Money::FromExactChecked(Exact{static_cast<int128>(kMin) - 1, 2}));
+  // Scaling up can overflow before the range check: 10^20 at scale 0 is 10^22 cents.
+  EXPECT_FALSE(Money::FromExactChecked(Exact{Pow10(20), 0}));
+  EXPECT_FALSE(Money::FromExactChecked(Exact{Pow10(37), -2}));
+  EXPECT_EQ(Money::FromExactChecked(Exact{Pow10(16), 0})->units(), 1'000'000'000'000'000'000);
+  // Far more decimals than any scale: tiny values round to zero or are refused.
+  EXPECT_EQ(Money::FromExactChecked(Exact{Pow10(30), 36})->ToString(), "0.00");
+  EXPECT_FALSE(Money::FromExactChecked(Exact{1, 40}));
+}
+
+TEST(Checked, MulRefusesA128BitOverflow) {
+  const Exact big{Pow10(19), 0};
+  EXPECT_EQ(CheckedMul(big, big)->mantissa, Pow10(38));
+  EXPECT_EQ(CheckedMul(big, big)->scale, 0);
+  EXPECT_FALSE(CheckedMul(Exact{Pow10(20), 0}, big));
+  EXPECT_FALSE(CheckedMul(Exact{-Pow10(20), 1}, big));
+  EXPECT_EQ(CheckedMul(Exact{-3, 1}, Exact{7, 2})->mantissa, -21);
+  EXPECT_EQ(CheckedMul(Exact{-3, 1}, Exact{7, 2})->scale, 3);
+  // Three int64 factors, as a line's qty × price × (1 − discount) with absurd inputs.
+  const auto two = CheckedMul(Exact{kMax, 3}, Exact{kMax, 2});
+  ASSERT_TRUE(two.has_value());
+  EXPECT_FALSE(CheckedMul(*two, Exact{kMax, 4}));
+  // −2^127 fits in 128 bits but cannot be negated: refused.
+  const int128 two63 = static_cast<int128>(1) << 63;
+  EXPECT_FALSE(CheckedMul(Exact{-two63, 0}, Exact{two63 * 2, 0}));
+}
+
+TEST(Checked, AddAndSubAtTheEdges) {
+  const Money max = Money::FromUnits(kMax);
+  const Money min = Money::FromUnits(kMin);
+  const Money cent = Money::FromUnits(1);
+  EXPECT_EQ(CheckedAdd(max - cent, cent), max);
+  EXPECT_FALSE(CheckedAdd(max, cent));
+  EXPECT_FALSE(CheckedAdd(min, -cent));
+  EXPECT_EQ(CheckedAdd(max, min), Money::FromUnits(-1));
+  EXPECT_EQ(CheckedSub(min + cent, cent), min);
+  EXPECT_FALSE(CheckedSub(min, cent));
+  EXPECT_FALSE(CheckedSub(Money(), min));
+  EXPECT_FALSE(CheckedSub(max, -cent));
+  EXPECT_EQ(CheckedAdd(*Qty::Parse("1.5"), *Qty::Parse("2.25"))->ToTrimmed(), "3.75");
+}
+
+TEST(Checked, ToInt64) {
+  EXPECT_EQ(ToInt64(kMax), kMax);
+  EXPECT_EQ(ToInt64(kMin), kMin);
+  EXPECT_FALSE(ToInt64(static_cast<int128>(kMax) + 1));
+  EXPECT_FALSE(ToInt64(static_cast<int128>(kMin) - 1));
 }
 
 TEST(Pow10, Values) {

@@ -20,28 +20,34 @@ bool CountsTowardExposure(OrderStatus status) {
   return false;
 }
 
-Money CreditExposure(const std::vector<ExposureItem>& items) {
-  Money total;
+std::optional<Money> CreditExposure(const std::vector<ExposureItem>& items) {
+  int128 total = 0;
   for (const ExposureItem& item : items) {
-    Money owed;
+    int128 owed = 0;
     if (CountsTowardExposure(item.status)) {
       // Not yet invoiced (gross − invoiced) plus invoiced but unpaid (invoiced − paid).
-      owed = item.gross - item.paid;
+      owed = static_cast<int128>(item.gross.units()) - item.paid.units();
     } else if (item.status == OrderStatus::kCompleted || item.status == OrderStatus::kClosed) {
       // Finished orders still owe what was invoiced and not paid. Drafts, rejected and
       // cancelled orders commit nothing.
-      owed = item.invoiced - item.paid;
+      owed = static_cast<int128>(item.invoiced.units()) - item.paid.units();
     }
     // An overpaid order is not a credit line for the others: credit risk is counted per
     // order and never goes below zero.
-    if (owed.is_negative()) owed = Money();
-    total += owed;
+    if (owed > 0) total += owed;  // each term < 2^64: no 128-bit overflow below 2^63 items
   }
-  return total;
+  const std::optional<int64_t> cents = ToInt64(total);
+  if (!cents) return std::nullopt;
+  return Money::FromUnits(*cents);
+}
+
+bool ExposureFits(Money others, Money this_order) {
+  return static_cast<int128>(others.units()) + this_order.units() <= kMaxExposure.units();
 }
 
 bool ExceedsCreditLimit(Money exposure, Money this_order, std::optional<Money> limit) {
-  return limit.has_value() && exposure + this_order > *limit;
+  return limit.has_value() &&
+         static_cast<int128>(exposure.units()) + this_order.units() > limit->units();
 }
 
 }  // namespace ordo::domain

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ordo::domain {
 namespace {
@@ -47,7 +50,7 @@ TEST(Credit, ExposurePerStatus) {
       {S::kOnHold, "900.00"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(CreditExposure({Item(c.status, "1000.00", "400.00", "100.00")}).ToString(),
+    EXPECT_EQ(CreditExposure({Item(c.status, "1000.00", "400.00", "100.00")})->ToString(),
               c.exposure)
         << OrderStatusName(c.status);
   }
@@ -62,8 +65,8 @@ TEST(Credit, ExposureSumsOrders) {
       Item(S::kCancelled, "999.00", "0.00", "0.00"),      Item(S::kDraft, "999.00", "0.00", "0.00"),
       Item(S::kRejected, "999.00", "0.00", "0.00"),
   };
-  EXPECT_EQ(CreditExposure(items).ToString(), "830.00");
-  EXPECT_EQ(CreditExposure({}).ToString(), "0.00");
+  EXPECT_EQ(CreditExposure(items)->ToString(), "830.00");
+  EXPECT_EQ(CreditExposure({})->ToString(), "0.00");
 }
 
 TEST(Credit, OverpaidOrderDoesNotLowerExposure) {
@@ -71,7 +74,7 @@ TEST(Credit, OverpaidOrderDoesNotLowerExposure) {
       Item(S::kCompleted, "100.00", "50.00", "100.00"),  // prepaid before invoicing
       Item(S::kConfirmed, "200.00", "0.00", "0.00"),
   };
-  EXPECT_EQ(CreditExposure(items).ToString(), "200.00");
+  EXPECT_EQ(CreditExposure(items)->ToString(), "200.00");
 }
 
 TEST(Credit, ExceedsCreditLimit) {
@@ -94,6 +97,37 @@ TEST(Credit, ExceedsCreditLimit) {
     EXPECT_EQ(ExceedsCreditLimit(M(c.exposure), M(c.this_order), limit), c.exceeds)
         << c.exposure << " + " << c.this_order << " vs " << (c.limit ? *c.limit : "none");
   }
+}
+
+TEST(Credit, ExceedsCreditLimitDoesNotWrap) {
+  // Exact whatever the amounts: the sum is not wrapped around 64 bits.
+  const Money max = Money::FromUnits(std::numeric_limits<int64_t>::max());
+  const Money min = Money::FromUnits(std::numeric_limits<int64_t>::min());
+  EXPECT_TRUE(ExceedsCreditLimit(max, max, M("9999999999999999.99")));
+  EXPECT_TRUE(ExceedsCreditLimit(max, M("0.01"), max));
+  EXPECT_FALSE(ExceedsCreditLimit(min, min, M("0.00")));
+}
+
+TEST(Credit, ExposureSumsExactlyOrSaysItDoesNotFit) {
+  // 92,233 orders at the order ceiling (10^12 CNY) fit in an int64 of cents; one more does
+  // not, and the sum says so instead of wrapping.
+  std::vector<ExposureItem> items(92'233, Item(S::kConfirmed, "1000000000000.00", "0", "0"));
+  EXPECT_EQ(CreditExposure(items)->ToString(), "92233000000000000.00");
+  items.push_back(Item(S::kConfirmed, "1000000000000.00", "0", "0"));
+  EXPECT_FALSE(CreditExposure(items).has_value());
+  // An order's share is exact even when gross − paid does not fit in 64 bits.
+  ExposureItem odd = Item(S::kConfirmed, "0", "0", "0");
+  odd.gross = Money::FromUnits(std::numeric_limits<int64_t>::max());
+  odd.paid = Money::FromUnits(-1);
+  EXPECT_FALSE(CreditExposure({odd}).has_value());
+}
+
+TEST(Credit, ExposureCeiling) {
+  EXPECT_EQ(kMaxExposure.ToString(), "10000000000000000.00");  // 10^16 CNY
+  EXPECT_TRUE(ExposureFits(M("9999000000000000.00"), M("1000000000000.00")));
+  EXPECT_FALSE(ExposureFits(M("9999000000000000.01"), M("1000000000000.00")));
+  EXPECT_FALSE(ExposureFits(Money::FromUnits(std::numeric_limits<int64_t>::max()), M("0.01")));
+  EXPECT_TRUE(ExposureFits(M("0"), M("0")));
 }
 
 }  // namespace

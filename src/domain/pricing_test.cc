@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
 #include <string>
 
 namespace ordo::domain {
@@ -55,10 +57,12 @@ class PriceLineTest : public ::testing::TestWithParam<LineCase> {};
 
 TEST_P(PriceLineTest, Amounts) {
   const LineCase& c = GetParam();
-  const LineAmounts a =
+  const std::optional<LineAmounts> priced =
       PriceLine(c.mode, Q(c.qty), M(c.unit_price), R(c.discount_rate), R(c.tax_rate));
   const std::string where = std::string(PriceModeName(c.mode)) + " " + c.qty + " × " +
                             c.unit_price + " less " + c.discount_rate + " tax " + c.tax_rate;
+  ASSERT_TRUE(priced.has_value()) << where;
+  const LineAmounts& a = *priced;
   EXPECT_EQ(a.net.ToString(), c.net) << where;
   EXPECT_EQ(a.tax.ToString(), c.tax) << where;
   EXPECT_EQ(a.gross.ToString(), c.gross) << where;
@@ -105,7 +109,7 @@ TEST(PriceOrder, TaxExclusiveLinesAndTotals) {
   o.totals.freight = M("20.00");
   o.totals.discount = M("5.50");
   o.totals.net = M("999.00");  // stale
-  PriceOrder(o);
+  EXPECT_FALSE(PriceOrder(o));
   EXPECT_EQ(o.lines[0].net.ToString(), "940.50");
   EXPECT_EQ(o.lines[0].tax.ToString(), "122.27");
   EXPECT_EQ(o.lines[0].gross.ToString(), "1062.77");
@@ -125,7 +129,7 @@ TEST(PriceOrder, TaxInclusiveLinesAndTotals) {
   o.price_mode = PriceMode::kTaxInclusive;
   o.lines = {Line(1, "1", "100.00", "0", "0.13"), Line(2, "3", "9.99", "0.05", "0.09")};
   o.totals.freight = M("15.00");
-  PriceOrder(o);
+  EXPECT_FALSE(PriceOrder(o));
   EXPECT_EQ(o.lines[0].net.ToString(), "88.50");
   EXPECT_EQ(o.lines[0].tax.ToString(), "11.50");
   EXPECT_EQ(o.lines[1].gross.ToString(), "28.47");
@@ -138,10 +142,114 @@ TEST(PriceOrder, NoLinesLeavesFreightMinusDiscount) {
   Order o;
   o.totals.freight = M("10.00");
   o.totals.discount = M("3.00");
-  PriceOrder(o);
+  EXPECT_FALSE(PriceOrder(o));
   EXPECT_TRUE(o.totals.net.is_zero());
   EXPECT_TRUE(o.totals.tax.is_zero());
   EXPECT_EQ(o.totals.gross.ToString(), "7.00");
+}
+
+// ---- the ceiling: 10^12 CNY on every amount of an order ----
+
+constexpr PriceMode kModes[] = {PriceMode::kTaxExclusive, PriceMode::kTaxInclusive};
+
+TEST(PriceLineCeiling, TheProductOfIssue8IsRefusedNotWrapped) {
+  // 10^9 × 10^12 CNY wrapped around 64 bits to 2003764205206896.64 (and, half off, to a
+  // negative net): now no amount at all.
+  for (PriceMode mode : kModes) {
+    for (const char* discount : {"0", "0.5", "0.9999"}) {
+      EXPECT_FALSE(PriceLine(mode, Q("1000000000"), M("1000000000000"), R(discount), R("0.13")))
+          << PriceModeName(mode) << " less " << discount;
+    }
+  }
+}
+
+TEST(PriceLineCeiling, UpToTheCeilingInclusive) {
+  // Exactly 10^12 CNY gross is allowed in both modes; one cent more is not.
+  const auto in =
+      PriceLine(PriceMode::kTaxInclusive, Q("1"), M("1000000000000"), R("0"), R("0.13"));
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->gross.ToString(), "1000000000000.00");
+  EXPECT_EQ(in->net.ToString(), "884955752212.39");
+  EXPECT_EQ(in->tax.ToString(), "115044247787.61");
+  EXPECT_FALSE(PriceLine(PriceMode::kTaxInclusive, Q("1.001"), M("1000000000000"), R("0"), R("0")));
+  // Tax-exclusive: the gross includes the tax. 884955752212.39 × 1.13 = 999999999999.9999
+  // → tax 115044247787.61, gross exactly 10^12.
+  const auto ex =
+      PriceLine(PriceMode::kTaxExclusive, Q("1"), M("884955752212.39"), R("0"), R("0.13"));
+  ASSERT_TRUE(ex);
+  EXPECT_EQ(ex->gross.ToString(), "1000000000000.00");
+  EXPECT_FALSE(
+      PriceLine(PriceMode::kTaxExclusive, Q("1"), M("884955752212.40"), R("0"), R("0.13")));
+  // The net fits but the net plus its tax does not.
+  EXPECT_FALSE(PriceLine(PriceMode::kTaxExclusive, Q("1"), M("1000000000000"), R("0"), R("0.01")));
+  EXPECT_TRUE(PriceLine(PriceMode::kTaxExclusive, Q("1"), M("1000000000000"), R("0"), R("0")));
+  // A large quantity at a small price, discounted back under the ceiling.
+  const auto discounted =
+      PriceLine(PriceMode::kTaxInclusive, Q("1000000000"), M("2000.00"), R("0.5"), R("0.13"));
+  ASSERT_TRUE(discounted);
+  EXPECT_EQ(discounted->gross.ToString(), "1000000000000.00");
+}
+
+TEST(PriceLineCeiling, AbsurdInputsAreRefusedWithoutOverflow) {
+  const Qty qty_max = Qty::FromUnits(std::numeric_limits<int64_t>::max());
+  const Money price_max = Money::FromUnits(std::numeric_limits<int64_t>::max());
+  for (PriceMode mode : kModes) {
+    EXPECT_FALSE(PriceLine(mode, qty_max, price_max, R("0"), R("0.13")));
+    // A "discount" of −10^14 would take even the 128-bit product past its range.
+    EXPECT_FALSE(PriceLine(mode, qty_max, price_max,
+                           Rate::FromUnits(-std::numeric_limits<int64_t>::max()), R("0.13")));
+  }
+  // Tax at an absurd rate: past the ceiling when added on top; all of a small gross when
+  // taken out of it.
+  const Rate rate_max = Rate::FromUnits(std::numeric_limits<int64_t>::max());
+  EXPECT_FALSE(PriceLine(PriceMode::kTaxExclusive, Q("1"), M("1.00"), R("0"), rate_max));
+  EXPECT_EQ(PriceLine(PriceMode::kTaxInclusive, Q("1"), M("1.00"), R("0"), rate_max)->tax,
+            M("1.00"));
+  // A tax rate of −100 % has no net.
+  EXPECT_FALSE(PriceLine(PriceMode::kTaxInclusive, Q("1"), M("1.00"), R("0"), R("-1")));
+}
+
+TEST(PriceOrderCeiling, NamesTheLineThatPassesItAndLeavesTheOrderAsItWas) {
+  Order o;
+  o.price_mode = PriceMode::kTaxExclusive;
+  // Each line alone fits (gross 4 × 10^11); the third takes the goods to 1.2 × 10^12.
+  o.lines = {Line(1, "1", "400000000000.00", "0", "0"), Line(2, "4", "100000000000.00", "0", "0"),
+             Line(3, "1", "400000000000.00", "0", "0"), Line(4, "1", "1.00", "0", "0")};
+  o.totals.freight = M("0.00");
+  o.totals.gross = M("123.45");  // stale, and stays so
+  const auto too_large = PriceOrder(o);
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->line, std::optional<size_t>(2));
+  EXPECT_EQ(o.lines[0].gross.ToString(), "1.00");
+  EXPECT_EQ(o.totals.gross.ToString(), "123.45");
+  // A line too large on its own is named even when it comes first.
+  o.lines[0].qty = Q("1000000000");
+  EXPECT_EQ(PriceOrder(o)->line, std::optional<size_t>(0));
+}
+
+TEST(PriceOrderCeiling, FreightThatTakesTheGoodsPastItIsNamed) {
+  Order o;
+  o.price_mode = PriceMode::kTaxInclusive;
+  o.lines = {Line(1, "1", "999999999999.00", "0", "0.13")};
+  o.totals.freight = M("1.00");
+  EXPECT_FALSE(PriceOrder(o));
+  EXPECT_EQ(o.totals.gross.ToString(), "1000000000000.00");
+  o.totals.freight = M("1.01");
+  const auto too_large = PriceOrder(o);
+  ASSERT_TRUE(too_large);
+  EXPECT_FALSE(too_large->line.has_value());
+  // The discount does not make room: the goods plus freight are an amount of the order.
+  o.totals.discount = M("500.00");
+  EXPECT_TRUE(PriceOrder(o));
+}
+
+TEST(PriceOrderCeiling, ManyLinesAtTheCeilingSumWithoutOverflow) {
+  Order o;
+  o.price_mode = PriceMode::kTaxExclusive;
+  for (int i = 0; i < 2000; ++i) o.lines.push_back(Line(i + 1, "1", "1000000000000", "0", "0"));
+  const auto too_large = PriceOrder(o);
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->line, std::optional<size_t>(1));
 }
 
 }  // namespace

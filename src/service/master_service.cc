@@ -76,6 +76,10 @@ Status ValidateProduct(const domain::Product& p) {
   CheckText(e, "unit", p.unit, 16, true);
   if (p.list_price.is_negative()) e.Add("list_price", "must not be negative");
   if (p.min_price.is_negative()) e.Add("min_price", "must not be negative");
+  // Prices, like a line's unit_price, stay within an order's amount ceiling.
+  const Money max_price = Money::FromInt(1'000'000'000'000);
+  if (p.list_price > max_price) e.Add("list_price", "must be between 0 and 1000000000000");
+  if (p.min_price > max_price) e.Add("min_price", "must be between 0 and 1000000000000");
   if (p.min_price > p.list_price) e.Add("min_price", "must not exceed list_price");
   if (p.tax_rate.is_negative() || p.tax_rate > Rate::FromInt(1)) e.Add("tax_rate", "0 to 1");
   if (p.lead_time_days < 0 || p.lead_time_days > 3650) e.Add("lead_time_days", "0 to 3650");

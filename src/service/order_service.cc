@@ -175,7 +175,11 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
     errors.Add("lines", "required");
   }
   if (!errors.empty()) return errors.Finish();
-  domain::PriceOrder(order);
+  // An amount past the ceiling names the line that takes the order there, or the freight.
+  if (const auto too_large = domain::PriceOrder(order)) {
+    return Status::Invalid(too_large->line ? LinePath(*too_large->line, "qty") : "freight",
+                           "amount too large");
+  }
   if (order.totals.gross.is_negative()) {
     return Status::Invalid("discount_amount", "larger than the order amount");
   }
@@ -253,6 +257,9 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
   // Before any stock row is locked (PostgreSQL holds those locks until commit): the
   // customer's exposure does not depend on this order's reservations.
   ASSIGN_OR_RETURN(ctx.credit_exposure, tx.CreditExposure(o.customer_id, o.id));
+  if (!domain::ExposureFits(ctx.credit_exposure, o.totals.gross)) {
+    return Status::Invalid("customer_id", "credit exposure too large");
+  }
 
   // Choose warehouses first, then reserve in a fixed row order so that concurrent
   // submits (PostgreSQL) never deadlock.

@@ -178,7 +178,9 @@ class Tx {
   virtual Result<Page<Order>> ListOrders(const OrderFilter& f) = 0;
   // Σ(gross − paid) over the customer's orders in pending_review, approved, confirmed,
   // in_progress, on_hold, plus Σ(invoiced − paid) over its other non-cancelled orders,
-  // leaving out exclude_order_id. The SQL twin of domain::CreditExposure.
+  // leaving out exclude_order_id. The SQL twin of domain::CreditExposure. Exact; a sum
+  // that does not fit in an int64 reads as the largest Money (PostgreSQL; SQLite's
+  // running total refuses the write that would make it).
   virtual Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) = 0;
 
   // Audit events (append-only).

@@ -439,14 +439,17 @@ Result<Page<Order>> PgTx::ListOrders(const OrderFilter& f) {
 Result<Money> PgTx::CreditExposure(int64_t customer_id, int64_t exclude_order_id) {
   // The SQL twin of domain::CreditExposure: what each order still owes, never below zero
   // per order, summed over the customer's orders that commit credit. SUM of BIGINT is
-  // NUMERIC in PostgreSQL; the cast brings it back (an overflow is an error, not a wrap).
+  // NUMERIC in PostgreSQL (exact, no overflow); a sum past the largest BIGINT is read as
+  // that largest value, which the service refuses (domain::kMaxExposure), instead of
+  // failing the cast. SQLite's running total refuses such a sum when it is written.
   Params p;
   p.BindAll(customer_id, exclude_order_id);
   ASSIGN_OR_RETURN(const int64_t cents,
-                   ExecInt("SELECT COALESCE(SUM(GREATEST(CASE "
+                   ExecInt("SELECT LEAST(COALESCE(SUM(GREATEST(CASE "
                            "WHEN status IN ('pending_review', 'approved', 'confirmed', "
                            "'in_progress', 'on_hold') THEN gross - paid_amount "
-                           "ELSE invoiced_amount - paid_amount END, 0)), 0)::BIGINT "
+                           "ELSE invoiced_amount - paid_amount END, 0)), 0), "
+                           "9223372036854775807)::BIGINT "
                            "FROM orders WHERE customer_id = $1 AND id <> $2 AND status IN "
                            "('pending_review', 'approved', 'confirmed', 'in_progress', "
                            "'on_hold', 'completed', 'closed')",

@@ -1535,7 +1535,7 @@ TEST_P(StoreContract, CreditExposureCountsCommittedOrdersOnly) {
 // Amounts far past what the service lets through (an order's gross is at most 10^14 cents
 // and a submit past 10^18 cents of exposure is refused): the stores still sum them exactly
 // up to the largest int64, and past it never wrap or round. SQLite's running total
-// refuses the write (migration 005); PostgreSQL sums in NUMERIC and reads the largest
+// refuses the write (migration 006); PostgreSQL sums in NUMERIC and reads the largest
 // int64, which the service refuses.
 TEST_P(StoreContract, CreditExposureIsExactUpToTheInt64RangeAndNeverWraps) {
   using S = OrderStatus;

@@ -1,4 +1,4 @@
--- Version 5 (PostgreSQL): nothing to change. The SQLite twin makes the triggers that keep
+-- Version 6 (PostgreSQL): nothing to change. The SQLite twin makes the triggers that keep
 -- its running credit exposure refuse a total past the int64 range instead of turning it
 -- into an approximate REAL. PostgreSQL keeps no running total: it sums the orders when
 -- asked, in NUMERIC (exact, never overflows), and Tx::CreditExposure caps the sum at the

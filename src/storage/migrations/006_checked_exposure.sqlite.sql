@@ -1,4 +1,4 @@
--- Version 5 (SQLite): the running credit exposure (customer_exposure, migration 002) adds
+-- Version 6 (SQLite): the running credit exposure (customer_exposure, migration 002) adds
 -- with a check. SQLite's + turns an integer result that does not fit in 64 bits into an
 -- approximate REAL without a word; from then on the total would be silently wrong. Now a
 -- write that would take a customer's total past the int64 range is refused (the trigger

@@ -49,7 +49,7 @@ Master LoadMaster(storage::Store& store) {
     for (int page = 1;; ++page) {
       storage::CustomerFilter f;
       f.page = {page, 200};
-      ASSIGN_OR_RETURN(auto p, tx.ListCustomers(f));
+      ASSIGN_OR_RETURN(auto p, tx.customers().List(f));
       for (auto& c : p.items) m.customers.push_back(std::move(c));
       if (p.items.size() < 200) break;
     }
@@ -57,13 +57,13 @@ Master LoadMaster(storage::Store& store) {
       storage::ProductFilter f;
       f.active = true;
       f.page = {page, 200};
-      ASSIGN_OR_RETURN(auto p, tx.ListProducts(f));
+      ASSIGN_OR_RETURN(auto p, tx.products().List(f));
       for (auto& x : p.items) {
         if (!x.make_to_order) m.products.push_back(std::move(x));
       }
       if (p.items.size() < 200) break;
     }
-    ASSIGN_OR_RETURN(auto w, tx.ListWarehouses({1, 200}));
+    ASSIGN_OR_RETURN(auto w, tx.warehouses().List({1, 200}));
     for (const auto& x : w.items) m.warehouses.push_back(x.id);
     ASSIGN_OR_RETURN(auto admin, tx.GetUserByUsername("admin"));
     m.user_id = admin.user.id;

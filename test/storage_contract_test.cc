@@ -210,7 +210,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     Customer c = MakeCustomer(code);
     c.blocked = false;
     c.partner_id = partner;
-    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+    return Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
   }
   Product MakeProduct(const std::string& sku) {
     Product p;
@@ -233,7 +233,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     Product p = MakeProduct(sku);
     p.safety_stock = safety;
     p.active = true;
-    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }));
+    return Must(W<int64_t>([&](Tx& tx) { return tx.products().Insert(p); }));
   }
   int64_t NewWarehouse(const std::string& code) {
     Warehouse w;
@@ -242,7 +242,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     w.region = "north";
     w.address = "天津";
     w.created_at = 1'700'000'000'000;
-    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); }));
+    return Must(W<int64_t>([&](Tx& tx) { return tx.warehouses().Insert(w); }));
   }
   int64_t NewUser(const std::string& username) {
     User u;
@@ -665,8 +665,8 @@ TEST_P(StoreContract, SessionsExpireAndCanBeDeleted) {
 
 TEST_P(StoreContract, CustomerRoundTripsEveryField) {
   Customer c = MakeCustomer(Unique("C"));
-  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
-  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id); })), c);
 
   // The other end of every optional and enum.
   Customer d = MakeCustomer(Unique("D"));
@@ -682,18 +682,19 @@ TEST_P(StoreContract, CustomerRoundTripsEveryField) {
                       std::to_string(static_cast<int>(invoice)));
       d.payment_terms = {method, 0, Rate()};
       d.default_invoice_type = invoice;
-      d.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(d); }));
-      ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(d.id); })), d);
+      d.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(d); }));
+      ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(d.id); })), d);
     }
   }
-  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id + 1'000'000); }).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(
+      Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id + 1'000'000); }).status().code(),
+      Code::kNotFound);
 }
 
 TEST_P(StoreContract, CustomerCodeIsUniqueAndUpdatesAreVersioned) {
   Customer c = MakeCustomer(Unique("E"));
-  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
-  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); });
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); });
   EXPECT_EQ(dup.status().code(), Code::kConflict);
   EXPECT_EQ(dup.status().message(), "code already exists");
 
@@ -701,21 +702,21 @@ TEST_P(StoreContract, CustomerCodeIsUniqueAndUpdatesAreVersioned) {
   c.credit_limit.reset();
   c.contacts = {{"n", "p", "e"}};
   c.updated_at += 10;
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateCustomer(c, 1); }));
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.customers().Update(c, 1); }));
   c.version = 2;
-  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id); })), c);
 
-  Status stale = Wst([&](Tx& tx) { return tx.UpdateCustomer(c, 1); });
+  Status stale = Wst([&](Tx& tx) { return tx.customers().Update(c, 1); });
   EXPECT_EQ(stale.code(), Code::kConflict);
   EXPECT_EQ(stale.message(), "stale version");
   Customer missing = c;
   missing.id += 1'000'000;
-  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateCustomer(missing, 1); }).code(), Code::kNotFound);
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.customers().Update(missing, 1); }).code(), Code::kNotFound);
 
   Customer other = MakeCustomer(Unique("F"));
-  other.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(other); }));
+  other.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(other); }));
   other.code = c.code;
-  Status clash = Wst([&](Tx& tx) { return tx.UpdateCustomer(other, 1); });
+  Status clash = Wst([&](Tx& tx) { return tx.customers().Update(other, 1); });
   EXPECT_EQ(clash.code(), Code::kConflict);
   EXPECT_EQ(clash.message(), "code already exists");
 }
@@ -733,11 +734,11 @@ TEST_P(StoreContract, ListCustomersFilters) {
     c.code = code;
     c.name = name;
     c.blocked = blocked;
-    ids.push_back(Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); })));
+    ids.push_back(Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); })));
   }
   auto list = [&](CustomerFilter f) {
     f.partner_id = partner;
-    return Must(Rd<Page<Customer>>([&](Tx& tx) { return tx.ListCustomers(f); }));
+    return Must(Rd<Page<Customer>>([&](Tx& tx) { return tx.customers().List(f); }));
   };
   auto all = list({});
   EXPECT_EQ(all.total, 3);
@@ -760,10 +761,10 @@ TEST_P(StoreContract, ListCustomersFilters) {
 
 TEST_P(StoreContract, ProductRoundTripUniquenessAndVersions) {
   Product p = MakeProduct(Unique("SKU"));
-  p.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }));
-  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.GetProduct(p.id); })), p);
+  p.id = Must(W<int64_t>([&](Tx& tx) { return tx.products().Insert(p); }));
+  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.products().Get(p.id); })), p);
 
-  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); });
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.products().Insert(p); });
   EXPECT_EQ(dup.status().code(), Code::kConflict);
   EXPECT_EQ(dup.status().message(), "sku already exists");
 
@@ -771,14 +772,14 @@ TEST_P(StoreContract, ProductRoundTripUniquenessAndVersions) {
   p.active = true;
   p.make_to_order = false;
   p.updated_at += 1;
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateProduct(p, 1); }));
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.products().Update(p, 1); }));
   p.version = 2;
-  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.GetProduct(p.id); })), p);
-  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateProduct(p, 1); }).message(), "stale version");
+  ExpectSameProduct(Must(Rd<Product>([&](Tx& tx) { return tx.products().Get(p.id); })), p);
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.products().Update(p, 1); }).message(), "stale version");
   Product missing = p;
   missing.id += 1'000'000;
-  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateProduct(missing, 2); }).code(), Code::kNotFound);
-  EXPECT_EQ(Rd<Product>([&](Tx& tx) { return tx.GetProduct(missing.id); }).status().code(),
+  EXPECT_EQ(Wst([&](Tx& tx) { return tx.products().Update(missing, 2); }).code(), Code::kNotFound);
+  EXPECT_EQ(Rd<Product>([&](Tx& tx) { return tx.products().Get(missing.id); }).status().code(),
             Code::kNotFound);
 }
 
@@ -789,10 +790,10 @@ TEST_P(StoreContract, ListProductsFilters) {
     Product p = MakeProduct(sku);
     p.spec = spec + " " + tag;
     p.active = active;
-    ASSERT_TRUE(W<int64_t>([&](Tx& tx) { return tx.InsertProduct(p); }).ok());
+    ASSERT_TRUE(W<int64_t>([&](Tx& tx) { return tx.products().Insert(p); }).ok());
   }
   auto list = [&](ProductFilter f) {
-    return Must(Rd<Page<Product>>([&](Tx& tx) { return tx.ListProducts(f); }));
+    return Must(Rd<Page<Product>>([&](Tx& tx) { return tx.products().List(f); }));
   };
   EXPECT_EQ(list({.q = tag}).total, 3);
   EXPECT_EQ(list({.q = tag + "-b"}).total, 1);
@@ -806,7 +807,7 @@ TEST_P(StoreContract, ListProductsFilters) {
 }
 
 TEST_P(StoreContract, Warehouses) {
-  const auto before = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.ListWarehouses({}); }));
+  const auto before = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.warehouses().List({}); }));
   Warehouse w;
   w.code = Unique("WH");
   w.name = "上海仓";
@@ -815,8 +816,8 @@ TEST_P(StoreContract, Warehouses) {
   w.active = false;
   w.created_at = 123;
   w.version = 4;
-  w.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); }));
-  auto got = Must(Rd<Warehouse>([&](Tx& tx) { return tx.GetWarehouse(w.id); }));
+  w.id = Must(W<int64_t>([&](Tx& tx) { return tx.warehouses().Insert(w); }));
+  auto got = Must(Rd<Warehouse>([&](Tx& tx) { return tx.warehouses().Get(w.id); }));
   EXPECT_EQ(got.id, w.id);
   EXPECT_EQ(got.code, w.code);
   EXPECT_EQ(got.name, w.name);
@@ -826,15 +827,15 @@ TEST_P(StoreContract, Warehouses) {
   EXPECT_EQ(got.created_at, w.created_at);
   EXPECT_EQ(got.version, w.version);
 
-  auto dup = W<int64_t>([&](Tx& tx) { return tx.InsertWarehouse(w); });
+  auto dup = W<int64_t>([&](Tx& tx) { return tx.warehouses().Insert(w); });
   EXPECT_EQ(dup.status().message(), "code already exists");
   EXPECT_EQ(
-      Rd<Warehouse>([&](Tx& tx) { return tx.GetWarehouse(w.id + 1'000'000); }).status().code(),
+      Rd<Warehouse>([&](Tx& tx) { return tx.warehouses().Get(w.id + 1'000'000); }).status().code(),
       Code::kNotFound);
-  const auto after = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.ListWarehouses({}); }));
+  const auto after = Must(Rd<Page<Warehouse>>([&](Tx& tx) { return tx.warehouses().List({}); }));
   EXPECT_EQ(after.total, before.total + 1);
   auto last = Must(Rd<Page<Warehouse>>([&](Tx& tx) {
-    return tx.ListWarehouses({static_cast<int>(after.total), 1});
+    return tx.warehouses().List({static_cast<int>(after.total), 1});
   }));
   ASSERT_EQ(last.items.size(), 1u);
   EXPECT_EQ(last.items[0].id, w.id);  // oldest first, the new one last
@@ -1663,7 +1664,7 @@ TEST_P(StoreContract, WriteThatFailsLeavesNothing) {
   const std::string code = Unique("RB");
   int64_t id = 0;
   Status st = Wst([&](Tx& tx) -> Status {
-    auto r = tx.InsertCustomer(MakeCustomer(code));
+    auto r = tx.customers().Insert(MakeCustomer(code));
     if (!r.ok()) return r.TakeStatus();
     id = *r;
     return Status::Rule("credit_limit_exceeded", "no");
@@ -1671,16 +1672,16 @@ TEST_P(StoreContract, WriteThatFailsLeavesNothing) {
   EXPECT_EQ(st.code(), Code::kBusinessRule);
   EXPECT_EQ(st.rule(), "credit_limit_exceeded");  // the function's own Status comes back
   ASSERT_GT(id, 0);
-  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(id); }).status().code(),
+  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(id); }).status().code(),
             Code::kNotFound);
-  EXPECT_TRUE(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(MakeCustomer(code)); }).ok());
+  EXPECT_TRUE(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(MakeCustomer(code)); }).ok());
 }
 
 TEST_P(StoreContract, WriteThatThrowsLeavesNothing) {
   const std::string code = Unique("TH");
   int64_t id = 0;
   Status st = Wst([&](Tx& tx) -> Status {
-    auto r = tx.InsertCustomer(MakeCustomer(code));
+    auto r = tx.customers().Insert(MakeCustomer(code));
     if (!r.ok()) return r.TakeStatus();
     id = *r;
     throw std::runtime_error("secret request data");
@@ -1688,7 +1689,7 @@ TEST_P(StoreContract, WriteThatThrowsLeavesNothing) {
   EXPECT_EQ(st.code(), Code::kInternal);
   EXPECT_EQ(st.message().find("secret"), std::string::npos);
   ASSERT_GT(id, 0);
-  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(id); }).status().code(),
+  EXPECT_EQ(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(id); }).status().code(),
             Code::kNotFound);
   EXPECT_OK(Wst([](Tx&) { return Status::Ok(); }));  // the store carries on
   EXPECT_EQ(store_->Read([](Tx&) -> Status { throw std::runtime_error("x"); }).code(),
@@ -1711,11 +1712,11 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
         {"InsertSession", tx.InsertSession("t", 1, 1, 2)},
         {"DeleteSession", tx.DeleteSession("t")},
         {"DeleteSessionsOfUser", tx.DeleteSessionsOfUser(1)},
-        {"InsertCustomer", tx.InsertCustomer(cu).status()},
-        {"UpdateCustomer", tx.UpdateCustomer(cu, 1)},
-        {"InsertProduct", tx.InsertProduct(p).status()},
-        {"UpdateProduct", tx.UpdateProduct(p, 1)},
-        {"InsertWarehouse", tx.InsertWarehouse(Warehouse{}).status()},
+        {"InsertCustomer", tx.customers().Insert(cu).status()},
+        {"UpdateCustomer", tx.customers().Update(cu, 1)},
+        {"InsertProduct", tx.products().Insert(p).status()},
+        {"UpdateProduct", tx.products().Update(p, 1)},
+        {"InsertWarehouse", tx.warehouses().Insert(Warehouse{}).status()},
         {"AdjustOnHand", tx.AdjustOnHand(1, 1, Q(1)).status()},
         {"Reserve", tx.Reserve(1, 1, Q(1)).status()},
         {"Release", tx.Release(1, 1, Q(1))},
@@ -1729,28 +1730,28 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
     for (const auto& [name, st] : writes) EXPECT_EQ(st.code(), Code::kInternal) << name;
     return Status::Ok();
   }));
-  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c); })).version, 1);
+  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c); })).version, 1);
 }
 
 TEST_P(StoreContract, ReadSeesOneSnapshot) {
   Customer c = MakeCustomer(Unique("SNAP"));
-  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
   ASSERT_OK(store_->Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(c.id));
+    ASSIGN_OR_RETURN(Customer before, tx.customers().Get(c.id));
     // A write commits while this read is open...
     std::thread writer([&] {
       Customer changed = c;
       changed.name = "changed";
-      EXPECT_OK(store_->Write([&](Tx& wtx) { return wtx.UpdateCustomer(changed, 1); }));
+      EXPECT_OK(store_->Write([&](Tx& wtx) { return wtx.customers().Update(changed, 1); }));
     });
     writer.join();
     // ...and this read does not see it.
-    ASSIGN_OR_RETURN(Customer after, tx.GetCustomer(c.id));
+    ASSIGN_OR_RETURN(Customer after, tx.customers().Get(c.id));
     EXPECT_EQ(after.name, before.name);
     EXPECT_EQ(after.version, 1);
     return Status::Ok();
   }));
-  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })).name, "changed");
+  EXPECT_EQ(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id); })).name, "changed");
 }
 
 TEST_P(StoreContract, NestedWriteIsRefused) {
@@ -1782,7 +1783,7 @@ TEST_P(StoreContract, GroupCommitUnderConcurrency) {
         ASSIGN_OR_RETURN(got[i], tx.Reserve(p, w, Q(7'000)));  // 32 × 7 = 224 > 100
         ASSIGN_OR_RETURN(serials[i], tx.NextOrderSerial(day));
         ASSIGN_OR_RETURN(customer_ids[i],
-                         tx.InsertCustomer(MakeCustomer(Unique("GC" + std::to_string(i)))));
+                         tx.customers().Insert(MakeCustomer(Unique("GC" + std::to_string(i)))));
         // Every third job fails after writing: its writes go, the others' stay.
         if (i % 3 == 0) return Status::Conflict("job " + std::to_string(i) + " gives up");
         return Status::Ok();
@@ -1797,7 +1798,7 @@ TEST_P(StoreContract, GroupCommitUnderConcurrency) {
   for (int i = 0; i < kThreads; ++i) {
     SCOPED_TRACE("job " + std::to_string(i));
     // A rolled-back insert frees its id for a later job, so the code tells them apart.
-    auto customer = Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(customer_ids[i]); });
+    auto customer = Rd<Customer>([&](Tx& tx) { return tx.customers().Get(customer_ids[i]); });
     const std::string code = Unique("GC" + std::to_string(i));
     if (i % 3 == 0) {
       EXPECT_EQ(results[i].code(), Code::kConflict);
@@ -1835,12 +1836,12 @@ TEST_P(StoreContract, GroupCommitUnderConcurrency) {
 
 TEST_P(StoreContract, DataSurvivesReopen) {
   Customer c = MakeCustomer(Unique("DUR"));
-  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
   Reopen();
   ASSERT_NE(store_, nullptr);
-  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id); })), c);
   Reopen();  // migrations again: nothing to do, nothing lost
-  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.GetCustomer(c.id); })), c);
+  ExpectSameCustomer(Must(Rd<Customer>([&](Tx& tx) { return tx.customers().Get(c.id); })), c);
 }
 
 TEST_P(StoreContract, MigrationsRunOnceAndAreRecorded) {
@@ -1876,7 +1877,7 @@ TEST_P(StoreContract, FileStaysConsistent) {
 TEST_P(StoreContract, BackupIsAUsableCopy) {
   if (!sqlite()) GTEST_SKIP() << "SQLite file backup";
   Customer c = MakeCustomer(Unique("BK"));
-  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertCustomer(c); }));
+  c.id = Must(W<int64_t>([&](Tx& tx) { return tx.customers().Insert(c); }));
   const std::string copy = dir_ + "/backups/copy.db";
   ASSERT_OK(store_->Backup(copy));
   auto opened = OpenStore("sqlite:" + copy);
@@ -1884,7 +1885,7 @@ TEST_P(StoreContract, BackupIsAUsableCopy) {
   std::unique_ptr<Store> backup = std::move(opened).value();
   Customer got;
   ASSERT_OK(backup->Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(got, tx.GetCustomer(c.id));
+    ASSIGN_OR_RETURN(got, tx.customers().Get(c.id));
     return Status::Ok();
   }));
   ExpectSameCustomer(got, c);

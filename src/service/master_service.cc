@@ -113,7 +113,7 @@ Result<domain::Customer> MasterService::CreateCustomer(const domain::Actor& acto
   c.created_at = c.updated_at = deps_.Now();
   c.version = 1;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(c.id, tx.InsertCustomer(c));
+    ASSIGN_OR_RETURN(c.id, tx.customers().Insert(c));
     return Audit(tx, deps_, actor, "customer", c.id, "create", {{"code", c.code}});
   }));
   return c;
@@ -122,7 +122,7 @@ Result<domain::Customer> MasterService::CreateCustomer(const domain::Actor& acto
 Result<domain::Customer> MasterService::GetCustomer(const domain::Actor& actor, int64_t id) {
   domain::Customer c;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(c, tx.GetCustomer(id));
+    ASSIGN_OR_RETURN(c, tx.customers().Get(id));
     return Status::Ok();
   }));
   RETURN_IF_ERROR(CheckPartnerScope(actor, c.partner_id, "customer"));
@@ -134,7 +134,7 @@ Result<storage::Page<domain::Customer>> MasterService::ListCustomers(const domai
   if (actor.IsPartnerOnly()) f.partner_id = actor.partner_id.value_or(-1);
   storage::Page<domain::Customer> out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(out, tx.ListCustomers(f));
+    ASSIGN_OR_RETURN(out, tx.customers().List(f));
     return Status::Ok();
   }));
   return out;
@@ -147,13 +147,13 @@ Result<domain::Customer> MasterService::UpdateCustomer(const domain::Actor& acto
   RETURN_IF_ERROR(CanEditCustomers(actor));
   domain::Customer c;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(c, tx.GetCustomer(id));
+    ASSIGN_OR_RETURN(c, tx.customers().Get(id));
     ASSIGN_OR_RETURN(auto changes, ApplyEdit(c, if_match, edit, view, ValidateCustomer));
     if (changes.empty()) return Status::Ok();
     const int64_t version = c.version;
     c.version = version + 1;
     c.updated_at = deps_.Now();
-    RETURN_IF_ERROR(tx.UpdateCustomer(c, version));
+    RETURN_IF_ERROR(tx.customers().Update(c, version));
     return Audit(tx, deps_, actor, "customer", id, "update", changes);
   }));
   return c;
@@ -168,7 +168,7 @@ Result<domain::Product> MasterService::CreateProduct(const domain::Actor& actor,
   p.created_at = p.updated_at = deps_.Now();
   p.version = 1;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(p.id, tx.InsertProduct(p));
+    ASSIGN_OR_RETURN(p.id, tx.products().Insert(p));
     return Audit(tx, deps_, actor, "product", p.id, "create", {{"sku", p.sku}});
   }));
   return p;
@@ -177,7 +177,7 @@ Result<domain::Product> MasterService::CreateProduct(const domain::Actor& actor,
 Result<domain::Product> MasterService::GetProduct(const domain::Actor& actor, int64_t id) {
   domain::Product p;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(p, tx.GetProduct(id));
+    ASSIGN_OR_RETURN(p, tx.products().Get(id));
     return Status::Ok();
   }));
   return p;
@@ -187,7 +187,7 @@ Result<storage::Page<domain::Product>> MasterService::ListProducts(
     const domain::Actor& actor, const storage::ProductFilter& f) {
   storage::Page<domain::Product> out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(out, tx.ListProducts(f));
+    ASSIGN_OR_RETURN(out, tx.products().List(f));
     return Status::Ok();
   }));
   return out;
@@ -200,13 +200,13 @@ Result<domain::Product> MasterService::UpdateProduct(const domain::Actor& actor,
   RETURN_IF_ERROR(CanEditProducts(actor));
   domain::Product p;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(p, tx.GetProduct(id));
+    ASSIGN_OR_RETURN(p, tx.products().Get(id));
     ASSIGN_OR_RETURN(auto changes, ApplyEdit(p, if_match, edit, view, ValidateProduct));
     if (changes.empty()) return Status::Ok();
     const int64_t version = p.version;
     p.version = version + 1;
     p.updated_at = deps_.Now();
-    RETURN_IF_ERROR(tx.UpdateProduct(p, version));
+    RETURN_IF_ERROR(tx.products().Update(p, version));
     return Audit(tx, deps_, actor, "product", id, "update", changes);
   }));
   return p;
@@ -221,7 +221,7 @@ Result<domain::Warehouse> MasterService::CreateWarehouse(const domain::Actor& ac
   w.created_at = deps_.Now();
   w.version = 1;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(w.id, tx.InsertWarehouse(w));
+    ASSIGN_OR_RETURN(w.id, tx.warehouses().Insert(w));
     return Audit(tx, deps_, actor, "warehouse", w.id, "create", {{"code", w.code}});
   }));
   return w;
@@ -230,7 +230,7 @@ Result<domain::Warehouse> MasterService::CreateWarehouse(const domain::Actor& ac
 Result<domain::Warehouse> MasterService::GetWarehouse(const domain::Actor& actor, int64_t id) {
   domain::Warehouse w;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(w, tx.GetWarehouse(id));
+    ASSIGN_OR_RETURN(w, tx.warehouses().Get(id));
     return Status::Ok();
   }));
   return w;
@@ -240,7 +240,7 @@ Result<storage::Page<domain::Warehouse>> MasterService::ListWarehouses(
     const domain::Actor& actor, const storage::PageRequest& page) {
   storage::Page<domain::Warehouse> out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(out, tx.ListWarehouses(page));
+    ASSIGN_OR_RETURN(out, tx.warehouses().List(page));
     return Status::Ok();
   }));
   return out;

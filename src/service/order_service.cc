@@ -98,7 +98,7 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
     errors.Add("requested_delivery_date", "must not be before today");
   }
   if (in.customer_id && (creating || *in.customer_id != order.customer_id)) {
-    auto customer = tx.GetCustomer(*in.customer_id);
+    auto customer = tx.customers().Get(*in.customer_id);
     if (!customer.ok() || !CheckPartnerScope(actor, customer->partner_id, "customer").ok()) {
       errors.Add("customer_id", "no such customer");
     } else {
@@ -145,7 +145,7 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
       line.line_no = static_cast<int>(i) + 1;
       auto it = products.find(li.product_id);
       if (it == products.end()) {
-        auto p = tx.GetProduct(li.product_id);
+        auto p = tx.products().Get(li.product_id);
         if (p.ok()) it = products.emplace(li.product_id, std::move(p).value()).first;
       }
       if (it == products.end()) {
@@ -154,7 +154,7 @@ Status ApplyInput(Tx& tx, const Actor& actor, Order& order, const OrderInput& in
       }
       const domain::Product& p = it->second;
       if (!p.active) errors.Add(LinePath(i, "product_id"), "product is inactive");
-      if (li.warehouse_id && !tx.GetWarehouse(*li.warehouse_id).ok()) {
+      if (li.warehouse_id && !tx.warehouses().Get(*li.warehouse_id).ok()) {
         errors.Add(LinePath(i, "warehouse_id"), "no such warehouse");
       }
       line.product_id = p.id;
@@ -235,7 +235,7 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
     return Status::InvalidTransition(std::string(domain::OrderStatusName(o.status)), "submit");
   }
   if (!loaded.customer || loaded.customer->id != o.customer_id) {
-    ASSIGN_OR_RETURN(loaded.customer, tx.GetCustomer(o.customer_id));
+    ASSIGN_OR_RETURN(loaded.customer, tx.customers().Get(o.customer_id));
   }
   const domain::Customer& customer = *loaded.customer;
   if (customer.blocked) return Status::Invalid("customer_id", "customer is blocked");
@@ -246,7 +246,7 @@ Status DoSubmit(Tx& tx, const Deps& deps, const Actor& actor, Order& o,
   std::map<int64_t, domain::Product>& products = loaded.products;
   for (const auto& line : o.lines) {
     if (!products.count(line.product_id)) {
-      ASSIGN_OR_RETURN(auto p, tx.GetProduct(line.product_id));
+      ASSIGN_OR_RETURN(auto p, tx.products().Get(line.product_id));
       products.emplace(line.product_id, std::move(p));
     }
     const auto& p = products.at(line.product_id);

@@ -89,7 +89,7 @@ json SettingsJson(const domain::Settings& s) {
 
 Result<domain::Settings> LoadSettings(storage::Tx& tx) {
   domain::Settings s;
-  ASSIGN_OR_RETURN(auto rows, tx.GetSettings());
+  ASSIGN_OR_RETURN(auto rows, tx.settings().All());
   for (const auto& [key, text] : rows) {
     const json v = json::parse(text, nullptr, false);
     if (!v.is_discarded()) ApplyStored(key, v, s);
@@ -140,7 +140,7 @@ Result<domain::Settings> SettingsService::Update(const domain::Actor& actor,
     const json changes = Diff(before, after);
     if (changes.empty()) return Status::Ok();
     for (const auto& [key, value] : changes.items()) {
-      RETURN_IF_ERROR(tx.PutSetting(key, after[key].dump()));
+      RETURN_IF_ERROR(tx.settings().Put(key, after[key].dump()));
     }
     return Audit(tx, deps_, actor, "settings", 0, "update", changes);
   }));

@@ -40,8 +40,9 @@ Result<domain::StockRow> StockService::Adjust(const domain::Actor& actor,
   domain::StockRow row;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
     FieldErrors missing;
-    if (!tx.GetProduct(adj.product_id).ok()) missing.Add("product_id", "no such product");
-    if (!tx.GetWarehouse(adj.warehouse_id).ok()) missing.Add("warehouse_id", "no such warehouse");
+    if (!tx.products().Get(adj.product_id).ok()) missing.Add("product_id", "no such product");
+    if (!tx.warehouses().Get(adj.warehouse_id).ok())
+      missing.Add("warehouse_id", "no such warehouse");
     if (!missing.empty()) return missing.Finish();
     ASSIGN_OR_RETURN(const auto rows, tx.StockOfProduct(adj.product_id));
     for (const domain::StockRow& r : rows) {

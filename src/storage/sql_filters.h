@@ -1,12 +1,13 @@
 #pragma once
-// SQL of list filters that both dialects spell the same way, with `?` placeholders (each
-// store's Where numbers them as its driver wants) and values always bound.
+// SQL of list filters that both dialects spell the same way, with `?` placeholders and
+// values always bound, for the statements not yet moved to a repository.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/order.h"
+#include "storage/query.h"
 #include "storage/store.h"
 
 namespace ordo::storage {
@@ -25,10 +26,8 @@ inline std::string AwaitingSql(size_t departments) {
   return any;
 }
 
-// EventFilter's conditions (all but the page) on `events`, added to either dialect's
-// Where (both have And(fragment, params...)).
-template <typename Where>
-void AddEventFilter(Where& where, const EventFilter& f) {
+// EventFilter's conditions (all but the page) on `events`.
+inline void AddEventFilter(Where& where, const EventFilter& f) {
   if (!f.entity.empty()) where.And("entity = ?", f.entity);
   if (f.entity_id) where.And("entity_id = ?", *f.entity_id);
   if (f.user_id) where.And("user_id = ?", *f.user_id);
@@ -38,8 +37,7 @@ void AddEventFilter(Where& where, const EventFilter& f) {
 }
 
 // StockFilter's conditions (all but the page) on `stock s JOIN products p`.
-template <typename Where>
-void AddStockFilter(Where& where, const StockFilter& f) {
+inline void AddStockFilter(Where& where, const StockFilter& f) {
   if (f.product_id) where.And("s.product_id = ?", *f.product_id);
   std::vector<std::string> ids;
   for (int64_t id : f.product_ids) ids.push_back(std::to_string(id));

@@ -3,8 +3,13 @@
 // function receives a Tx, does its reads and writes through it, and either everything it
 // wrote commits durably (fsync'ed) before Write returns Ok, or nothing does.
 //
+// A Tx gives access to one repository per aggregate (tx.customers(), tx.products(), ...),
+// each in its own header and written once for both databases on the statement interface
+// of storage/sql.h. The aggregates not yet moved to a repository are still virtual methods
+// of Tx that each backend implements (sqlite/sqlite_tx*.cc, postgres/pg_tx*.cc).
+//
 // Implementations: storage/sqlite (one writer thread with group commit, a pool of
-// readers) and storage/postgres. Both pass test/storage_contract_test.cc.
+// readers) and storage/postgres. Both pass the contract tests of test/storage_contract*.
 //
 // Thread-safety: Store is thread-safe. A Tx belongs to the call that received it and
 // must not escape it.
@@ -21,6 +26,12 @@
 #include "common/time.h"
 #include "domain/entities.h"
 #include "domain/order.h"
+#include "storage/customer_repo.h"
+#include "storage/page.h"
+#include "storage/product_repo.h"
+#include "storage/settings_repo.h"
+#include "storage/sql.h"
+#include "storage/warehouse_repo.h"
 
 namespace ordo::storage {
 
@@ -32,31 +43,6 @@ using domain::StockMovement;
 using domain::StockRow;
 using domain::User;
 using domain::Warehouse;
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  int64_t total = 0;
-};
-
-struct PageRequest {
-  int page = 1;        // 1-based
-  int page_size = 50;  // 1..200
-  int64_t offset() const { return static_cast<int64_t>(page - 1) * page_size; }
-};
-
-struct CustomerFilter {
-  std::string q;  // code or name contains
-  std::optional<bool> blocked;
-  std::optional<int64_t> partner_id;
-  PageRequest page;
-};
-
-struct ProductFilter {
-  std::string q;  // sku, name or spec contains
-  std::optional<bool> active;
-  PageRequest page;
-};
 
 struct StockFilter {
   std::optional<int64_t> product_id;
@@ -118,6 +104,13 @@ struct IdempotencyRecord {
 class Tx {
  public:
   virtual ~Tx() = default;
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+  CustomerRepo& customers() { return customers_; }
+  ProductRepo& products() { return products_; }
+  WarehouseRepo& warehouses() { return warehouses_; }
+  SettingsRepo& settings() { return settings_; }
 
   // Users and sessions.
   virtual Result<int64_t> InsertUser(const User& user, const std::string& password_hash) = 0;
@@ -135,23 +128,6 @@ class Tx {
   virtual Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
-
-  // Customers.
-  virtual Result<int64_t> InsertCustomer(const Customer& c) = 0;
-  virtual Result<Customer> GetCustomer(int64_t id) = 0;
-  virtual Status UpdateCustomer(const Customer& c, int64_t expected_version) = 0;
-  virtual Result<Page<Customer>> ListCustomers(const CustomerFilter& f) = 0;
-
-  // Products.
-  virtual Result<int64_t> InsertProduct(const Product& p) = 0;
-  virtual Result<Product> GetProduct(int64_t id) = 0;
-  virtual Status UpdateProduct(const Product& p, int64_t expected_version) = 0;
-  virtual Result<Page<Product>> ListProducts(const ProductFilter& f) = 0;
-
-  // Warehouses.
-  virtual Result<int64_t> InsertWarehouse(const Warehouse& w) = 0;
-  virtual Result<Warehouse> GetWarehouse(int64_t id) = 0;
-  virtual Result<Page<Warehouse>> ListWarehouses(const PageRequest& page) = 0;
 
   // Stock. Rows exist once a product has been adjusted into a warehouse.
   virtual Result<Page<StockRow>> ListStock(const StockFilter& f) = 0;
@@ -189,15 +165,22 @@ class Tx {
   // The audit log, newest first.
   virtual Result<Page<Event>> ListAuditEvents(const EventFilter& f) = 0;
 
-  // Settings: the stored (key, JSON text) pairs; keys without a row keep their default.
-  virtual Result<std::vector<std::pair<std::string, std::string>>> GetSettings() = 0;
-  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
-
   // Idempotency keys, per user.
   virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
                                                                   const std::string& key) = 0;
   virtual Status PutIdempotency(int64_t user_id, const std::string& key,
                                 const IdempotencyRecord& rec, Millis now) = 0;
+
+ protected:
+  // The repositories run their statements on sql, which must outlive this Tx (a backend's
+  // Tx derives from its Sql, listed first among its bases).
+  explicit Tx(Sql& sql) : customers_(sql), products_(sql), warehouses_(sql), settings_(sql) {}
+
+ private:
+  CustomerRepo customers_;
+  ProductRepo products_;
+  WarehouseRepo warehouses_;
+  SettingsRepo settings_;
 };
 
 class Store {

@@ -102,9 +102,15 @@ const std::string* Connection::Prepared(std::string_view sql) {
   if (it != names_.end()) return &it->second;
   if (names_.size() >= kMaxPrepared) return nullptr;
   std::string name = "ordo_" + std::to_string(names_.size() + 1);
-  conn_.prepare(name, std::string(sql));
+  conn_.prepare(name, NumberPlaceholders(sql));
   auto [ins, ok] = names_.emplace(std::string(sql), std::move(name));
   return &ins->second;
+}
+
+void Params::Clear() {
+  values_.clear();
+  null_.clear();
+  has_nul_ = false;
 }
 
 Params& Params::Bind(int64_t v) {
@@ -166,14 +172,18 @@ std::string Params::ArrayLiteral() const {
   return out;
 }
 
-int64_t Row::Int(int col) {
-  const pqxx::field f = row_[col];
-  if (f.is_null()) return 0;
+bool FieldInt(const pqxx::field& f, int64_t* out) {
+  *out = 0;
+  if (f.is_null()) return true;
   const char* begin = f.c_str();
   const char* end = begin + f.size();
+  const auto r = std::from_chars(begin, end, *out);
+  return r.ec == std::errc() && r.ptr == end;
+}
+
+int64_t Row::Int(int col) {
   int64_t v = 0;
-  const auto r = std::from_chars(begin, end, v);
-  if (r.ec != std::errc() || r.ptr != end) Fail("malformed integer in column");
+  if (!FieldInt(row_[col], &v)) Fail("malformed integer in column");
   return v;
 }
 
@@ -245,13 +255,26 @@ Classified Classify(const std::exception& e) {
   return {Status::Internal("postgresql: " + FirstLine(e.what())), Failure::kFinal};
 }
 
-std::string ContainsPattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
+std::string NumberPlaceholders(std::string_view sql) {
+  if (sql.find('?') == std::string_view::npos) return std::string(sql);
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  char quote = 0;  // the quote character of the literal or identifier we are in
+  for (char c : sql) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;  // a doubled quote reopens at once: '' and "" are fine
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
   }
-  out += '%';
   return out;
 }
 

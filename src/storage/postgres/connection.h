@@ -34,10 +34,10 @@ class Connection {
 
   pqxx::connection& raw() { return conn_; }
 
-  // The name of the prepared statement for `sql`, registered on first use (libpqxx
-  // prepares it with the server when it first runs); nullptr once the cache is full (list
-  // queries vary with their filters), when the caller runs it unnamed with bound
-  // parameters instead.
+  // The name of the prepared statement for `sql` (its `?` numbered by NumberPlaceholders),
+  // registered on first use (libpqxx prepares it with the server when it first runs);
+  // nullptr once the cache is full (list queries vary with their filters), when the
+  // caller runs it unnamed with bound parameters instead.
   const std::string* Prepared(std::string_view sql);
 
   // Set when the connection broke; the pool then drops it instead of lending it again.
@@ -84,6 +84,8 @@ class Params {
   }
 
   size_t size() const { return values_.size(); }
+  // Forgets every value, keeping the memory for the next statement's.
+  void Clear();
   // PostgreSQL text cannot hold NUL characters; SQLite's can.
   bool has_nul() const { return has_nul_; }
   // The values bound so far as one PostgreSQL array literal ({"a","b\"c",NULL}): one
@@ -156,7 +158,11 @@ struct Classified {
 // values: the DETAIL line, which quotes them, is left out).
 Classified Classify(const std::exception& e);
 
-// Escapes % _ and \ for ILIKE ... ESCAPE '\' and wraps the text in %...%.
-std::string ContainsPattern(std::string_view text);
+// `sql` with each `?` outside quotes replaced by $1, $2, ... in order; `sql` itself when it
+// has none (statements written with $n already).
+std::string NumberPlaceholders(std::string_view sql);
+
+// The integer of a field, 0 for NULL; false when its text is not an integer.
+bool FieldInt(const pqxx::field& f, int64_t* out);
 
 }  // namespace ordo::storage::postgres

@@ -56,6 +56,23 @@ TEST(PgUrl, PoolSizeIsOursTheRestGoesToLibpq) {
   EXPECT_EQ(ParsePgUrl("mysql://h/db", nullptr).status().code(), Code::kValidationFailed);
 }
 
+// The repositories write `?`; PostgreSQL reads $1..$n. A `?` inside a quoted literal or
+// identifier is text, not a parameter.
+TEST(NumberPlaceholders, NumbersEachPlaceholderOutsideQuotes) {
+  EXPECT_EQ(NumberPlaceholders("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(NumberPlaceholders("SELECT a FROM t WHERE id = $1"), "SELECT a FROM t WHERE id = $1");
+  EXPECT_EQ(NumberPlaceholders("INSERT INTO t (a, b) VALUES (?, ?) RETURNING id"),
+            "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id");
+  EXPECT_EQ(NumberPlaceholders("SELECT * FROM t WHERE a LIKE ? ESCAPE '\\' AND b = ?"),
+            "SELECT * FROM t WHERE a LIKE $1 ESCAPE '\\' AND b = $2");
+  EXPECT_EQ(NumberPlaceholders("SELECT '?', 'it''s ?', \"odd?col\" FROM t WHERE c = ?"),
+            "SELECT '?', 'it''s ?', \"odd?col\" FROM t WHERE c = $1");
+  std::string many = "VALUES (";
+  for (int i = 0; i < 12; ++i) many += i == 0 ? "?" : ", ?";
+  EXPECT_EQ(NumberPlaceholders(many + ")"),
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+}
+
 class PgStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -93,11 +110,11 @@ class PgStoreTest : public ::testing::Test {
       Product product;
       product.sku = code;
       product.name = code;
-      ASSIGN_OR_RETURN(p, tx.InsertProduct(product));
+      ASSIGN_OR_RETURN(p, tx.products().Insert(product));
       Warehouse warehouse;
       warehouse.code = code;
       warehouse.name = code;
-      ASSIGN_OR_RETURN(w, tx.InsertWarehouse(warehouse));
+      ASSIGN_OR_RETURN(w, tx.warehouses().Insert(warehouse));
       return tx.AdjustOnHand(p, w, on_hand).status();
     });
     EXPECT_TRUE(st.ok()) << Describe(st);
@@ -276,7 +293,7 @@ TEST_F(PgStoreTest, UpdateThatLostToAConcurrentOneRunsAgain) {
                  Customer c;
                  c.code = "V1";
                  c.name = "v";
-                 ASSIGN_OR_RETURN(id, tx.InsertCustomer(c));
+                 ASSIGN_OR_RETURN(id, tx.customers().Insert(c));
                  return Status::Ok();
                }).ok());
   // Both read version 1 before either writes; the second UPDATE finds version 2 and its
@@ -287,14 +304,14 @@ TEST_F(PgStoreTest, UpdateThatLostToAConcurrentOneRunsAgain) {
     bool waited = false;
     return store.Write([&](Tx& tx) -> Status {
       ++runs;
-      ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(id));
+      ASSIGN_OR_RETURN(Customer c, tx.customers().Get(id));
       if (!waited) {
         waited = true;
         both_read.arrive_and_wait();
       }
       const int64_t version = c.version;
       c.name += name;
-      return tx.UpdateCustomer(c, version);
+      return tx.customers().Update(c, version);
     });
   };
   Status sa, sb;
@@ -307,7 +324,7 @@ TEST_F(PgStoreTest, UpdateThatLostToAConcurrentOneRunsAgain) {
   EXPECT_EQ(runs.load(), 3);
   Customer c;
   ASSERT_TRUE(a->Read([&](Tx& tx) -> Status {
-                 ASSIGN_OR_RETURN(c, tx.GetCustomer(id));
+                 ASSIGN_OR_RETURN(c, tx.customers().Get(id));
                  return Status::Ok();
                }).ok());
   EXPECT_EQ(c.version, 3);
@@ -344,7 +361,7 @@ TEST_F(PgStoreTest, LostConnectionsAreReplacedTransparently) {
       Warehouse w;
       w.code = "L" + std::to_string(i);
       w.name = "l";
-      return tx.InsertWarehouse(w).status();
+      return tx.warehouses().Insert(w).status();
     });
     EXPECT_TRUE(st.ok()) << Describe(st);
   }
@@ -518,7 +535,7 @@ TEST_F(PgStoreTest, RowsWrittenTogetherKeepTheirTextAndOrder) {
     Customer c;
     c.code = "ARR";
     c.name = "arr";
-    ASSIGN_OR_RETURN(o.customer_id, tx.InsertCustomer(c));
+    ASSIGN_OR_RETURN(o.customer_id, tx.customers().Insert(c));
     ASSIGN_OR_RETURN(o.id, tx.InsertOrder(o));
     for (size_t i = 0; i < texts.size(); ++i) {
       StockMovement m;

@@ -1,10 +1,8 @@
-// PgTx: the statement runner, users, sessions, customers, products, warehouses, events,
-// idempotency keys.
+// PgTx: users, sessions, events, idempotency keys, and the movements and events kept
+// until the next statement.
 
 #include "storage/postgres/pg_tx.h"
 
-#include <algorithm>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "storage/sql_filters.h"
@@ -12,16 +10,6 @@
 namespace ordo::storage::postgres {
 
 namespace {
-
-constexpr int kMaxPageSize = 200;
-
-std::string Select(std::string_view cols, std::string_view rest) {
-  std::string s = "SELECT ";
-  s += cols;
-  s += ' ';
-  s += rest;
-  return s;
-}
 
 // ---- users ----
 
@@ -44,131 +32,7 @@ UserRecord ReadUser(Row& r) {
   return u;
 }
 
-// ---- customers ----
-
-constexpr std::string_view kCustomerCols =
-    "id, code, name, uscc, address, contacts, bank_name, bank_account, credit_limit, "
-    "payment_method, payment_net_days, payment_prepay_percent, default_invoice_type, blocked, "
-    "partner_id, region, created_at, updated_at, version";
-
-std::string ContactsJson(const std::vector<domain::Contact>& contacts) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& c : contacts) {
-    arr.push_back({{"name", c.name}, {"phone", c.phone}, {"email", c.email}});
-  }
-  return arr.dump();
-}
-
-// Contacts from their JSON text; false when the text is not what ContactsJson writes.
-bool ParseContacts(const std::string& text, std::vector<domain::Contact>* out) {
-  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_array()) return false;
-  for (const auto& item : j) {
-    if (!item.is_object()) return false;
-    domain::Contact c;
-    for (auto [field, dest] :
-         {std::pair{"name", &c.name}, std::pair{"phone", &c.phone}, std::pair{"email", &c.email}}) {
-      const auto it = item.find(field);
-      if (it == item.end()) continue;
-      if (!it->is_string()) return false;
-      *dest = it->get<std::string>();
-    }
-    out->push_back(std::move(c));
-  }
-  return true;
-}
-
-Customer ReadCustomer(Row& r) {
-  Customer c;
-  c.id = r.Int(0);
-  c.code = r.Text(1);
-  c.name = r.Text(2);
-  c.uscc = r.Text(3);
-  c.address = r.Text(4);
-  if (!ParseContacts(r.Text(5), &c.contacts)) r.Fail("malformed contacts");
-  c.bank_name = r.Text(6);
-  c.bank_account = r.Text(7);
-  if (!r.IsNull(8)) c.credit_limit = r.Dec<2>(8);
-  c.payment_terms.method = r.Enum(9, domain::ParsePaymentMethod);
-  c.payment_terms.net_days = static_cast<int>(r.Int(10));
-  c.payment_terms.prepay_percent = r.Dec<4>(11);
-  c.default_invoice_type = r.Enum(12, domain::ParseInvoiceType);
-  c.blocked = r.Bool(13);
-  c.partner_id = r.OptInt(14);
-  c.region = r.Text(15);
-  c.created_at = r.Int(16);
-  c.updated_at = r.Int(17);
-  c.version = r.Int(18);
-  return c;
-}
-
-// Binds the columns of kCustomerCols from code to region, in order.
-void BindCustomer(Params& p, const Customer& c) {
-  p.BindAll(c.code, c.name, c.uscc, c.address, ContactsJson(c.contacts), c.bank_name,
-            c.bank_account, c.credit_limit, domain::PaymentMethodName(c.payment_terms.method),
-            c.payment_terms.net_days, c.payment_terms.prepay_percent,
-            domain::InvoiceTypeName(c.default_invoice_type), c.blocked, c.partner_id, c.region);
-}
-
-// ---- products ----
-
-constexpr std::string_view kProductCols =
-    "id, sku, name, spec, unit, list_price, min_price, tax_rate, make_to_order, "
-    "lead_time_days, safety_stock, active, created_at, updated_at, version";
-
-Product ReadProduct(Row& r) {
-  Product p;
-  p.id = r.Int(0);
-  p.sku = r.Text(1);
-  p.name = r.Text(2);
-  p.spec = r.Text(3);
-  p.unit = r.Text(4);
-  p.list_price = r.Dec<2>(5);
-  p.min_price = r.Dec<2>(6);
-  p.tax_rate = r.Dec<4>(7);
-  p.make_to_order = r.Bool(8);
-  p.lead_time_days = static_cast<int>(r.Int(9));
-  p.safety_stock = r.Dec<3>(10);
-  p.active = r.Bool(11);
-  p.created_at = r.Int(12);
-  p.updated_at = r.Int(13);
-  p.version = r.Int(14);
-  return p;
-}
-
-// Binds the columns of kProductCols from sku to active, in order.
-void BindProduct(Params& p, const Product& pr) {
-  p.BindAll(pr.sku, pr.name, pr.spec, pr.unit, pr.list_price, pr.min_price, pr.tax_rate,
-            pr.make_to_order, pr.lead_time_days, pr.safety_stock, pr.active);
-}
-
-// ---- warehouses ----
-
-constexpr std::string_view kWarehouseCols =
-    "id, code, name, region, address, active, created_at, version";
-
-Warehouse ReadWarehouse(Row& r) {
-  Warehouse w;
-  w.id = r.Int(0);
-  w.code = r.Text(1);
-  w.name = r.Text(2);
-  w.region = r.Text(3);
-  w.address = r.Text(4);
-  w.active = r.Bool(5);
-  w.created_at = r.Int(6);
-  w.version = r.Int(7);
-  return w;
-}
-
 }  // namespace
-
-Window WindowOf(const PageRequest& page) {
-  const int64_t size = std::clamp(page.page_size, 1, kMaxPageSize);
-  const int64_t number = std::max(page.page, 1);
-  return {size, (number - 1) * size};
-}
-
-// ---- running statements ----
 
 // The movements and events kept by InsertMovement and InsertEvent, each table's rows from
 // one unnest() of array parameters, in one statement. Identity ids follow the arrays'
@@ -182,7 +46,7 @@ constexpr std::string_view kFlushSql =
     "$14::text[], $15::bigint[])";
 
 Status PgTx::Flush() {
-  if (failure_ != Failure::kNone) return failure_status_;
+  if (failure() != Failure::kNone) return failure_status();
   if (pending_movements_.rows() == 0 && pending_events_.rows() == 0) return Status::Ok();
   Params p;
   pending_movements_.BindTo(p);
@@ -190,51 +54,6 @@ Status PgTx::Flush() {
   pending_movements_ = {};
   pending_events_ = {};
   return Run(kFlushSql, p).status();
-}
-
-Result<pqxx::result> PgTx::Exec(std::string_view sql, const Params& params) {
-  if (failure_ != Failure::kNone) return failure_status_;
-  RETURN_IF_ERROR(Flush());
-  return Run(sql, params);
-}
-
-Result<pqxx::result> PgTx::Run(std::string_view sql, const Params& params) {
-  if (failure_ != Failure::kNone) return failure_status_;
-  if (params.has_nul()) {
-    // Refused before it reaches the server, so the transaction goes on as SQLite's would.
-    return Status(Code::kValidationFailed, "text may not contain NUL characters");
-  }
-  try {
-    const std::vector<const char*> values = params.Pointers();
-    const auto dynamic = pqxx::prepare::make_dynamic_params(values);
-    if (const std::string* name = conn_.Prepared(sql)) return txn_.exec_prepared(*name, dynamic);
-    return txn_.exec_params(std::string(sql), dynamic);
-  } catch (const std::exception& e) {
-    Classified c = Classify(e);
-    if (c.failure == Failure::kDisconnected) conn_.MarkBroken();
-    failure_ = c.failure;
-    failure_status_ = c.status;
-    return std::move(c.status);
-  }
-}
-
-Result<int64_t> PgTx::ExecInt(std::string_view sql, const Params& params, const char* what) {
-  ASSIGN_OR_RETURN(pqxx::result r, Exec(sql, params));
-  if (r.empty()) return Status::Internal(std::string(what) + " returned no row");
-  Row row(r[0]);
-  const int64_t v = row.Int(0);
-  RETURN_IF_ERROR(row.decode_status());
-  return v;
-}
-
-Result<int64_t> PgTx::CountRows(std::string_view from, const Where& where) {
-  Params params;
-  where.BindTo(params);
-  return ExecInt("SELECT COUNT(*) FROM " + std::string(from) + where.Sql(), params, "count");
-}
-
-Status PgTx::CheckWritable() const {
-  return writable_ ? Status::Ok() : Status::Internal("read-only transaction");
 }
 
 Status PgTx::VersionedUpdateResult(const pqxx::result& r, std::string_view table, int64_t id,
@@ -245,13 +64,7 @@ Status PgTx::VersionedUpdateResult(const pqxx::result& r, std::string_view table
   ASSIGN_OR_RETURN(pqxx::result probe,
                    Exec("SELECT 1 FROM " + std::string(table) + " WHERE id = $1", p));
   if (probe.empty()) return Status::NotFound(std::string(what) + " not found");
-  // The use cases update with the version they read in this transaction; a concurrent
-  // transaction committed a newer one since (SQLite's single writer cannot interleave
-  // so). Running the use case again reads that version and answers what SQLite would
-  // have: an invalid transition, or a stale If-Match; when it keeps losing, this Status.
-  failure_ = Failure::kRetry;
-  failure_status_ = Status::Conflict("stale version");
-  return failure_status_;
+  return StaleVersion();
 }
 
 // ---- users ----
@@ -354,7 +167,7 @@ Result<Page<User>> PgTx::ListUsers(const PageRequest& page) {
   const Where none;
   ASSIGN_OR_RETURN(
       auto records,
-      ReadPage<UserRecord>(Select(kUserCols, "FROM users u ORDER BY u.id") + none.LimitSql(), none,
+      ReadPage<UserRecord>(Select(kUserCols, "FROM users u ORDER BY u.id LIMIT ? OFFSET ?"), none,
                            page, ReadUser));
   for (auto& rec : records) {
     ASSIGN_OR_RETURN(rec.user.roles, LoadRoles(rec.user.id));
@@ -415,162 +228,11 @@ Status PgTx::DeleteSessionsOfUser(int64_t user_id) {
   return Exec("DELETE FROM sessions WHERE user_id = $1", p).status();
 }
 
-// ---- customers ----
-
-Result<int64_t> PgTx::InsertCustomer(const Customer& c) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  BindCustomer(p, c);
-  p.BindAll(c.created_at, c.updated_at, c.version);
-  return ExecInt(
-      "INSERT INTO customers (code, name, uscc, address, contacts, bank_name, bank_account, "
-      "credit_limit, payment_method, payment_net_days, payment_prepay_percent, "
-      "default_invoice_type, blocked, partner_id, region, created_at, updated_at, version) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-      "$18) RETURNING id",
-      p, "insert");
-}
-
-Result<Customer> PgTx::GetCustomer(int64_t id) {
-  Params p;
-  p.Bind(id);
-  ASSIGN_OR_RETURN(pqxx::result r, Exec(Select(kCustomerCols, "FROM customers WHERE id = $1"), p));
-  if (r.empty()) return Status::NotFound("customer not found");
-  Row row(r[0]);
-  Customer c = ReadCustomer(row);
-  RETURN_IF_ERROR(row.decode_status());
-  return c;
-}
-
-Status PgTx::UpdateCustomer(const Customer& c, int64_t expected_version) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  BindCustomer(p, c);
-  p.BindAll(c.updated_at, c.id, expected_version);
-  ASSIGN_OR_RETURN(
-      pqxx::result r,
-      Exec("UPDATE customers SET code = $1, name = $2, uscc = $3, address = $4, "
-           "contacts = $5, bank_name = $6, bank_account = $7, credit_limit = $8, "
-           "payment_method = $9, payment_net_days = $10, payment_prepay_percent = $11, "
-           "default_invoice_type = $12, blocked = $13, partner_id = $14, region = $15, "
-           "updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
-           p));
-  return VersionedUpdateResult(r, "customers", c.id, "customer");
-}
-
-Result<Page<Customer>> PgTx::ListCustomers(const CustomerFilter& f) {
-  Where where;
-  if (!f.q.empty()) {
-    const std::string pattern = ContainsPattern(f.q);
-    where.And("code ILIKE ? ESCAPE '\\' OR name ILIKE ? ESCAPE '\\'", pattern, pattern);
-  }
-  if (f.blocked) where.And("blocked = ?", *f.blocked);
-  if (f.partner_id) where.And("partner_id = ?", *f.partner_id);
-  Page<Customer> out;
-  ASSIGN_OR_RETURN(out.total, CountRows("customers", where));
-  ASSIGN_OR_RETURN(out.items,
-                   ReadPage<Customer>(Select(kCustomerCols, "FROM customers") + where.Sql() +
-                                          " ORDER BY id" + where.LimitSql(),
-                                      where, f.page, ReadCustomer));
-  return out;
-}
-
-// ---- products ----
-
-Result<int64_t> PgTx::InsertProduct(const Product& pr) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  BindProduct(p, pr);
-  p.BindAll(pr.created_at, pr.updated_at, pr.version);
-  return ExecInt(
-      "INSERT INTO products (sku, name, spec, unit, list_price, min_price, tax_rate, "
-      "make_to_order, lead_time_days, safety_stock, active, created_at, updated_at, version) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-      p, "insert");
-}
-
-Result<Product> PgTx::GetProduct(int64_t id) {
-  Params p;
-  p.Bind(id);
-  ASSIGN_OR_RETURN(pqxx::result r, Exec(Select(kProductCols, "FROM products WHERE id = $1"), p));
-  if (r.empty()) return Status::NotFound("product not found");
-  Row row(r[0]);
-  Product out = ReadProduct(row);
-  RETURN_IF_ERROR(row.decode_status());
-  return out;
-}
-
-Status PgTx::UpdateProduct(const Product& pr, int64_t expected_version) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  BindProduct(p, pr);
-  p.BindAll(pr.updated_at, pr.id, expected_version);
-  ASSIGN_OR_RETURN(pqxx::result r,
-                   Exec("UPDATE products SET sku = $1, name = $2, spec = $3, unit = $4, "
-                        "list_price = $5, min_price = $6, tax_rate = $7, make_to_order = $8, "
-                        "lead_time_days = $9, safety_stock = $10, active = $11, "
-                        "updated_at = $12, version = version + 1 "
-                        "WHERE id = $13 AND version = $14",
-                        p));
-  return VersionedUpdateResult(r, "products", pr.id, "product");
-}
-
-Result<Page<Product>> PgTx::ListProducts(const ProductFilter& f) {
-  Where where;
-  if (!f.q.empty()) {
-    const std::string pattern = ContainsPattern(f.q);
-    where.And("sku ILIKE ? ESCAPE '\\' OR name ILIKE ? ESCAPE '\\' OR spec ILIKE ? ESCAPE '\\'",
-              pattern, pattern, pattern);
-  }
-  if (f.active) where.And("active = ?", *f.active);
-  Page<Product> out;
-  ASSIGN_OR_RETURN(out.total, CountRows("products", where));
-  ASSIGN_OR_RETURN(out.items, ReadPage<Product>(Select(kProductCols, "FROM products") +
-                                                    where.Sql() + " ORDER BY id" + where.LimitSql(),
-                                                where, f.page, ReadProduct));
-  return out;
-}
-
-// ---- warehouses ----
-
-Result<int64_t> PgTx::InsertWarehouse(const Warehouse& w) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  p.BindAll(w.code, w.name, w.region, w.address, w.active, w.created_at, w.version);
-  return ExecInt(
-      "INSERT INTO warehouses (code, name, region, address, active, created_at, version) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-      p, "insert");
-}
-
-Result<Warehouse> PgTx::GetWarehouse(int64_t id) {
-  Params p;
-  p.Bind(id);
-  ASSIGN_OR_RETURN(pqxx::result r,
-                   Exec(Select(kWarehouseCols, "FROM warehouses WHERE id = $1"), p));
-  if (r.empty()) return Status::NotFound("warehouse not found");
-  Row row(r[0]);
-  Warehouse w = ReadWarehouse(row);
-  RETURN_IF_ERROR(row.decode_status());
-  return w;
-}
-
-Result<Page<Warehouse>> PgTx::ListWarehouses(const PageRequest& page) {
-  const Where none;
-  Page<Warehouse> out;
-  ASSIGN_OR_RETURN(out.total, CountRows("warehouses", none));
-  ASSIGN_OR_RETURN(
-      out.items,
-      ReadPage<Warehouse>(Select(kWarehouseCols, "FROM warehouses ORDER BY id") + none.LimitSql(),
-                          none, page, ReadWarehouse));
-  return out;
-}
-
 // ---- events ----
 
 Status PgTx::InsertEvent(const Event& e) {
   RETURN_IF_ERROR(CheckWritable());
-  if (failure_ != Failure::kNone) return failure_status_;
+  if (failure() != Failure::kNone) return failure_status();
   Columns<7> row;
   row.AddRow(e.entity, e.entity_id, e.action, e.user_id, e.username, e.data, e.created_at);
   // Refused now, as a statement with it would be (Run): the transaction goes on.
@@ -622,34 +284,12 @@ Result<Page<Event>> PgTx::ListAuditEvents(const EventFilter& f) {
   Page<Event> out;
   ASSIGN_OR_RETURN(out.total, CountRows("events", where));
   ASSIGN_OR_RETURN(out.items, ReadPage<Event>(std::string(kEventColumns) + where.Sql() +
-                                                  " ORDER BY id DESC" + where.LimitSql(),
+                                                  " ORDER BY id DESC LIMIT ? OFFSET ?",
                                               where, f.page, ReadEvent));
   return out;
 }
 
 // ---- idempotency keys ----
-
-Result<std::vector<std::pair<std::string, std::string>>> PgTx::GetSettings() {
-  ASSIGN_OR_RETURN(pqxx::result r, Exec("SELECT key, value FROM settings ORDER BY key", Params()));
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& rr : r) {
-    Row row(rr);
-    out.emplace_back(row.Text(0), row.Text(1));
-    RETURN_IF_ERROR(row.decode_status());
-  }
-  return out;
-}
-
-Status PgTx::PutSetting(const std::string& key, const std::string& value) {
-  RETURN_IF_ERROR(CheckWritable());
-  Params p;
-  p.BindAll(key, value);
-  return Exec(
-             "INSERT INTO settings (key, value) VALUES ($1, $2) "
-             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-             p)
-      .status();
-}
 
 Result<std::optional<IdempotencyRecord>> PgTx::GetIdempotency(int64_t user_id,
                                                               const std::string& key) {

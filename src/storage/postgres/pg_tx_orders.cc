@@ -266,7 +266,7 @@ const char* SortSql(OrderSort sort) {
 
 Result<int64_t> PgTx::NextOrderSerial(Date business_date) {
   RETURN_IF_ERROR(CheckWritable());
-  if (failure_ != Failure::kNone) return failure_status_;
+  if (failure() != Failure::kNone) return failure_status();
   if (serials_ == nullptr) return Status::Internal("no order serials in this transaction");
   // From the store's block of serials, not from the counter row in this transaction: the
   // row is never locked until this order commits, and a rollback or a rerun of the use
@@ -430,9 +430,9 @@ Result<Page<Order>> PgTx::ListOrders(const OrderFilter& f) {
 
   Page<Order> out;
   ASSIGN_OR_RETURN(out.total, CountRows("orders", where));
-  ASSIGN_OR_RETURN(
-      out.items, ReadPage<Order>(HeaderSelect() + where.Sql() + SortSql(f.sort) + where.LimitSql(),
-                                 where, f.page, ReadHeader));
+  ASSIGN_OR_RETURN(out.items, ReadPage<Order>(HeaderSelect() + where.Sql() + SortSql(f.sort) +
+                                                  " LIMIT ? OFFSET ?",
+                                              where, f.page, ReadHeader));
   return out;
 }
 

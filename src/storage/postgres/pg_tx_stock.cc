@@ -49,10 +49,10 @@ Result<Page<StockRow>> PgTx::ListStock(const StockFilter& f) {
   AddStockFilter(where, f);
   Page<StockRow> out;
   ASSIGN_OR_RETURN(out.total, CountRows("stock s JOIN products p ON p.id = s.product_id", where));
-  ASSIGN_OR_RETURN(
-      out.items, ReadPage<StockRow>(std::string(kStockSelect) + where.Sql() +
-                                        " ORDER BY s.product_id, s.warehouse_id" + where.LimitSql(),
-                                    where, f.page, ReadStockRow));
+  ASSIGN_OR_RETURN(out.items,
+                   ReadPage<StockRow>(std::string(kStockSelect) + where.Sql() +
+                                          " ORDER BY s.product_id, s.warehouse_id LIMIT ? OFFSET ?",
+                                      where, f.page, ReadStockRow));
   return out;
 }
 
@@ -175,7 +175,7 @@ Status PgTx::Release(int64_t product_id, int64_t warehouse_id, Qty qty) {
 
 Status PgTx::InsertMovement(const StockMovement& m) {
   RETURN_IF_ERROR(CheckWritable());
-  if (failure_ != Failure::kNone) return failure_status_;
+  if (failure() != Failure::kNone) return failure_status();
   Columns<8> row;
   row.AddRow(m.product_id, m.warehouse_id, m.kind, m.qty_delta, m.reason, m.order_id, m.user_id,
              m.created_at);
@@ -212,7 +212,7 @@ Result<Page<StockMovement>> PgTx::ListMovements(const MovementFilter& f) {
                    ReadPage<StockMovement>("SELECT id, product_id, warehouse_id, kind, qty_delta, "
                                            "reason, order_id, user_id, created_at "
                                            "FROM stock_movements" +
-                                               where.Sql() + " ORDER BY id DESC" + where.LimitSql(),
+                                               where.Sql() + " ORDER BY id DESC LIMIT ? OFFSET ?",
                                            where, f.page, read));
   return out;
 }

@@ -1,29 +1,29 @@
 #pragma once
-// The SQLite Tx: every method is a few cached prepared statements on the connection of
-// the transaction it belongs to. The caller (SqliteStore) begins and ends the
+// The SQLite Tx: its Sql (sqlite_sql.h) for the repositories, and the aggregates not yet
+// moved to a repository, each method a few cached prepared statements on the connection
+// of the transaction it belongs to. The caller (SqliteStore) begins and ends the
 // transaction; a read-only Tx refuses every write with kInternal "read-only transaction".
-// Implemented in sqlite_tx.cc (users, sessions, master data, events, idempotency),
-// sqlite_tx_stock.cc and sqlite_tx_orders.cc.
+// Implemented in sqlite_tx.cc (users, sessions, events, idempotency), sqlite_tx_stock.cc
+// and sqlite_tx_orders.cc.
 //
 // Not thread-safe: a Tx belongs to the one call that received it.
 
 #include <string>
 #include <vector>
 
+#include "storage/query.h"
+#include "storage/sqlite/sqlite_sql.h"
 #include "storage/sqlite/statement.h"
 #include "storage/sqlite/trigram_stats.h"
 #include "storage/store.h"
 
 namespace ordo::storage::sqlite {
 
-class Where;
-struct Window;
-
-class SqliteTx final : public Tx {
+class SqliteTx final : public SqliteSql, public Tx {
  public:
   // `stats` (optional) remembers trigram counts across transactions (trigram_stats.h).
   SqliteTx(Connection& conn, bool writable, TrigramStats* stats = nullptr)
-      : conn_(conn), writable_(writable), stats_(stats) {}
+      : SqliteSql(conn, writable), Tx(static_cast<SqliteSql&>(*this)), stats_(stats) {}
 
   Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
   Result<UserRecord> GetUser(int64_t id) override;
@@ -37,20 +37,6 @@ class SqliteTx final : public Tx {
   Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
   Status DeleteSession(const std::string& token_hash) override;
   Status DeleteSessionsOfUser(int64_t user_id) override;
-
-  Result<int64_t> InsertCustomer(const Customer& c) override;
-  Result<Customer> GetCustomer(int64_t id) override;
-  Status UpdateCustomer(const Customer& c, int64_t expected_version) override;
-  Result<Page<Customer>> ListCustomers(const CustomerFilter& f) override;
-
-  Result<int64_t> InsertProduct(const Product& p) override;
-  Result<Product> GetProduct(int64_t id) override;
-  Status UpdateProduct(const Product& p, int64_t expected_version) override;
-  Result<Page<Product>> ListProducts(const ProductFilter& f) override;
-
-  Result<int64_t> InsertWarehouse(const Warehouse& w) override;
-  Result<Warehouse> GetWarehouse(int64_t id) override;
-  Result<Page<Warehouse>> ListWarehouses(const PageRequest& page) override;
 
   Result<Page<StockRow>> ListStock(const StockFilter& f) override;
   Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;
@@ -71,15 +57,12 @@ class SqliteTx final : public Tx {
   Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
   Result<Page<Event>> ListAuditEvents(const EventFilter& f) override;
 
-  Result<std::vector<std::pair<std::string, std::string>>> GetSettings() override;
-  Status PutSetting(const std::string& key, const std::string& value) override;
   Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
                                                           const std::string& key) override;
   Status PutIdempotency(int64_t user_id, const std::string& key, const IdempotencyRecord& rec,
                         Millis now) override;
 
  private:
-  Status CheckWritable() const;
   Result<std::vector<domain::Role>> LoadRoles(int64_t user_id);
   Status WriteRoles(int64_t user_id, const std::vector<domain::Role>& roles);
   Result<UserRecord> LoadUser(std::string_view where_sql, const std::string* text, int64_t id);
@@ -98,16 +81,7 @@ class SqliteTx final : public Tx {
   // it did not, tells a missing row (kNotFound "<what> not found") from a stale version.
   Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id, std::string_view what);
 
-  Connection& conn_;
-  const bool writable_;
   TrigramStats* const stats_;
 };
-
-// The LIMIT and OFFSET of a page, clamped to 1..200 rows and page >= 1.
-struct Window {
-  int64_t limit;
-  int64_t offset;
-};
-Window WindowOf(const PageRequest& page);
 
 }  // namespace ordo::storage::sqlite

@@ -388,8 +388,7 @@ Result<Page<Order>> SqliteTx::ListOrders(const OrderFilter& f) {
   if (!f.awaiting.empty()) {
     // A review decides for its department in its round: the inbox of those departments.
     where.And("status = 'pending_review'");
-    const std::vector<std::string> names = DepartmentNames(f.awaiting);
-    where.AndWith(AwaitingSql(names.size()), std::vector<Where::Value>(names.begin(), names.end()));
+    where.AndWith(AwaitingSql(f.awaiting.size()), DepartmentNames(f.awaiting));
   }
   if (f.from) where.And("created_at >= ?", *f.from);
   if (f.to) where.And("created_at < ?", *f.to);

@@ -90,7 +90,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Ro
   return conn;
 }
 
+Connection::Connection(sqlite3* db) : db_(db) {}
+
 Connection::~Connection() {
+  statements_.clear();
   for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
   sqlite3_close_v2(db_);
 }
@@ -120,6 +123,23 @@ Result<Stmt> Connection::Prepare(std::string_view sql) {
   if (it != cache_.end() || cache_.size() >= kMaxCached) return Stmt(this, stmt, nullptr);
   auto [ins, ok] = cache_.emplace(std::string(sql), Cached{stmt, true});
   return Stmt(this, stmt, &ins->second);
+}
+
+Result<storage::Statement> Connection::PrepareStatement(std::string_view sql) {
+  ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+  if (idle_statements_.empty()) {
+    statements_.push_back(std::make_unique<PooledStatement>(this));
+    idle_statements_.push_back(statements_.back().get());
+  }
+  PooledStatement* impl = idle_statements_.back();
+  idle_statements_.pop_back();
+  impl->Start(std::move(st));
+  return storage::Statement(impl);
+}
+
+void PooledStatement::Finish() {
+  st_.reset();
+  conn_->idle_statements_.push_back(this);
 }
 
 Status Connection::Error(int rc) const {
@@ -207,10 +227,10 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQL
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
-std::string Stmt::Text(int col) const {
+std::string_view Stmt::TextView(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-  if (p == nullptr) return std::string();
-  return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  if (p == nullptr) return std::string_view();
+  return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
 std::optional<int64_t> Stmt::OptInt(int col) const {
@@ -234,16 +254,6 @@ std::optional<Date> Stmt::OptDate(int col) {
 
 void Stmt::Fail(const char* what) {
   if (decode_.ok()) decode_ = Status::Internal(std::string("sqlite decode: ") + what);
-}
-
-std::string ContainsPattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
 }
 
 }  // namespace ordo::storage::sqlite

@@ -3,6 +3,8 @@
 // cache of prepared statements keyed by their SQL text; a Stmt borrows one of them,
 // binds parameters in order, steps, reads columns, and resets it when it goes out of
 // scope. Every SQLite error becomes a Status (see Connection::Error); nothing throws.
+// PrepareStatement hands the same cached statements out through the shared statement
+// interface of the repositories (storage/sql.h).
 //
 // Thread-compatible: a Connection and its Stmts are used by one thread at a time.
 
@@ -14,14 +16,17 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/decimal.h"
 #include "common/status.h"
 #include "common/time.h"
+#include "storage/sql.h"
 
 namespace ordo::storage::sqlite {
 
 class Stmt;
+class PooledStatement;
 
 class Connection {
  public:
@@ -45,6 +50,8 @@ class Connection {
   Status Run(std::string_view sql);
   // A prepared statement for `sql`, from the cache when it is not already in use.
   Result<Stmt> Prepare(std::string_view sql);
+  // The same, as a storage::Statement.
+  Result<storage::Statement> PrepareStatement(std::string_view sql);
 
   sqlite3* handle() const { return db_; }
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
@@ -64,14 +71,18 @@ class Connection {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
 
-  explicit Connection(sqlite3* db) : db_(db) {}
+  explicit Connection(sqlite3* db);
 
   static constexpr size_t kMaxCached = 256;
 
   sqlite3* db_;
   std::unordered_map<std::string, Cached, Hash, std::equal_to<>> cache_;
+  // The storage::Statement::Impls of PrepareStatement, made once and handed out again.
+  std::vector<std::unique_ptr<PooledStatement>> statements_;
+  std::vector<PooledStatement*> idle_statements_;
 
   friend class Stmt;
+  friend class PooledStatement;
 };
 
 // One execution of a prepared statement. Parameters are bound in order by Bind(); a
@@ -117,7 +128,9 @@ class Stmt {
   bool IsNull(int col) const;
   int64_t Int(int col) const;
   bool Bool(int col) const { return Int(col) != 0; }
-  std::string Text(int col) const;
+  std::string Text(int col) const { return std::string(TextView(col)); }
+  // Valid until the next Step.
+  std::string_view TextView(int col) const;
   std::optional<int64_t> OptInt(int col) const;
   template <int S>
   Fixed<S> Dec(int col) const {
@@ -153,7 +166,27 @@ class Stmt {
   Status decode_;
 };
 
-// Escapes % _ and \ for LIKE ... ESCAPE '\' and wraps the text in %...%.
-std::string ContainsPattern(std::string_view text);
+// A Stmt seen through storage::Statement; its Connection keeps it between executions.
+class PooledStatement final : public storage::Statement::Impl {
+ public:
+  explicit PooledStatement(Connection* conn) : conn_(conn) {}
+  void Start(Stmt st) { st_.emplace(std::move(st)); }
+
+  void BindInt(int64_t v) override { st_->Bind(v); }
+  void BindBool(bool v) override { st_->Bind(v); }
+  void BindText(std::string_view v) override { st_->Bind(v); }
+  void BindNull() override { st_->Bind(nullptr); }
+  Result<bool> Step() override { return st_->Step(); }
+  int64_t Changes() const override { return st_->changes(); }
+  bool IsNull(int col) const override { return st_->IsNull(col); }
+  int64_t Int(int col) override { return st_->Int(col); }
+  bool Bool(int col) const override { return st_->Bool(col); }
+  std::string_view Text(int col) const override { return st_->TextView(col); }
+  void Finish() override;
+
+ private:
+  Connection* conn_;
+  std::optional<Stmt> st_;
+};
 
 }  // namespace ordo::storage::sqlite

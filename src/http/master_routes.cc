@@ -131,6 +131,14 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetWarehouse(c.actor, id));
     return JsonResponse(200, c.codec.WarehouseJson(out));
   });
+  api.Add("PATCH", "/api/v1/warehouses/{id}", warehouse_writers, [&s](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Warehouse>(c, ReadWarehouse));
+    auto view = [&c](const domain::Warehouse& x) { return c.codec.WarehouseJson(x); };
+    ASSIGN_OR_RETURN(auto out, s.master.UpdateWarehouse(c.actor, id, if_match, edit, view));
+    return JsonResponse(200, c.codec.WarehouseJson(out));
+  });
 }
 
 }  // namespace ordo::http

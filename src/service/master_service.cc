@@ -39,10 +39,32 @@ Result<nlohmann::json> ApplyEdit(T& record, std::optional<int64_t> if_match, con
   RETURN_IF_ERROR(validate(after));
   after.id = record.id;
   after.version = record.version;
-  after.updated_at = record.updated_at;
+  if constexpr (requires { after.updated_at; }) after.updated_at = record.updated_at;
   nlohmann::json changes = Diff(view(record), view(after));
   record = std::move(after);
   return changes;
+}
+
+// The update every master record shares: in one transaction, read the stored record,
+// apply the edit and validate it; when a field changed, write it with the next version and
+// audit the changed fields; when none did, write nothing.
+template <typename T, typename Repo>
+Result<T> UpdateRecord(const Deps& deps, const domain::Actor& actor, Repo& (storage::Tx::*repo)(),
+                       const char* entity, int64_t id, std::optional<int64_t> if_match,
+                       const Edit<T>& edit, const View<T>& view, Status (*validate)(const T&)) {
+  T record;
+  RETURN_IF_ERROR(deps.store->Write([&](storage::Tx& tx) -> Status {
+    Repo& records = (tx.*repo)();
+    ASSIGN_OR_RETURN(record, records.Get(id));
+    ASSIGN_OR_RETURN(auto changes, ApplyEdit(record, if_match, edit, view, validate));
+    if (changes.empty()) return Status::Ok();
+    const int64_t version = record.version;
+    record.version = version + 1;
+    if constexpr (requires { record.updated_at; }) record.updated_at = deps.Now();
+    RETURN_IF_ERROR(records.Update(record, version));
+    return Audit(tx, deps, actor, entity, id, "update", changes);
+  }));
+  return record;
 }
 
 }  // namespace
@@ -145,18 +167,8 @@ Result<domain::Customer> MasterService::UpdateCustomer(const domain::Actor& acto
                                                        const Edit<domain::Customer>& edit,
                                                        const View<domain::Customer>& view) {
   RETURN_IF_ERROR(CanEditCustomers(actor));
-  domain::Customer c;
-  RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(c, tx.customers().Get(id));
-    ASSIGN_OR_RETURN(auto changes, ApplyEdit(c, if_match, edit, view, ValidateCustomer));
-    if (changes.empty()) return Status::Ok();
-    const int64_t version = c.version;
-    c.version = version + 1;
-    c.updated_at = deps_.Now();
-    RETURN_IF_ERROR(tx.customers().Update(c, version));
-    return Audit(tx, deps_, actor, "customer", id, "update", changes);
-  }));
-  return c;
+  return UpdateRecord(deps_, actor, &storage::Tx::customers, "customer", id, if_match, edit, view,
+                      ValidateCustomer);
 }
 
 // ---- products ----
@@ -198,18 +210,8 @@ Result<domain::Product> MasterService::UpdateProduct(const domain::Actor& actor,
                                                      const Edit<domain::Product>& edit,
                                                      const View<domain::Product>& view) {
   RETURN_IF_ERROR(CanEditProducts(actor));
-  domain::Product p;
-  RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(p, tx.products().Get(id));
-    ASSIGN_OR_RETURN(auto changes, ApplyEdit(p, if_match, edit, view, ValidateProduct));
-    if (changes.empty()) return Status::Ok();
-    const int64_t version = p.version;
-    p.version = version + 1;
-    p.updated_at = deps_.Now();
-    RETURN_IF_ERROR(tx.products().Update(p, version));
-    return Audit(tx, deps_, actor, "product", id, "update", changes);
-  }));
-  return p;
+  return UpdateRecord(deps_, actor, &storage::Tx::products, "product", id, if_match, edit, view,
+                      ValidateProduct);
 }
 
 // ---- warehouses ----
@@ -234,6 +236,15 @@ Result<domain::Warehouse> MasterService::GetWarehouse(const domain::Actor& actor
     return Status::Ok();
   }));
   return w;
+}
+
+Result<domain::Warehouse> MasterService::UpdateWarehouse(const domain::Actor& actor, int64_t id,
+                                                         std::optional<int64_t> if_match,
+                                                         const Edit<domain::Warehouse>& edit,
+                                                         const View<domain::Warehouse>& view) {
+  RETURN_IF_ERROR(CanEditWarehouses(actor));
+  return UpdateRecord(deps_, actor, &storage::Tx::warehouses, "warehouse", id, if_match, edit, view,
+                      ValidateWarehouse);
 }
 
 Result<storage::Page<domain::Warehouse>> MasterService::ListWarehouses(

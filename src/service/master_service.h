@@ -51,6 +51,11 @@ class MasterService {
 
   Result<domain::Warehouse> CreateWarehouse(const domain::Actor& actor, domain::Warehouse w);
   Result<domain::Warehouse> GetWarehouse(const domain::Actor& actor, int64_t id);
+  // Warehouses have no updated_at: an update changes the version only.
+  Result<domain::Warehouse> UpdateWarehouse(const domain::Actor& actor, int64_t id,
+                                            std::optional<int64_t> if_match,
+                                            const Edit<domain::Warehouse>& edit,
+                                            const View<domain::Warehouse>& view);
   Result<storage::Page<domain::Warehouse>> ListWarehouses(const domain::Actor& actor,
                                                           const storage::PageRequest& page);
 

@@ -236,6 +236,10 @@ class AuthzTest : public ApiTest {
     if (operation == "GET /api/v1/warehouses/{id}") {
       return {"/api/v1/warehouses/" + to_string(warehouse_)};
     }
+    if (operation == "PATCH /api/v1/warehouses/{id}") {
+      return {"/api/v1/warehouses/" + to_string(warehouse_),
+              json{{"name", "Warehouse edited by " + tag}}.dump()};
+    }
     if (operation == "GET /api/v1/stock") return {"/api/v1/stock"};
     if (operation == "POST /api/v1/stock/adjustments") {
       return {"/api/v1/stock/adjustments",

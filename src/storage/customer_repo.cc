@@ -94,7 +94,9 @@ Result<int64_t> CustomerRepo::Insert(const Customer& c) {
 }
 
 Result<Customer> CustomerRepo::Get(int64_t id) {
-  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(Select(kColumns, "FROM customers WHERE id = ?")));
+  // Built once: the intake reads these records for every order.
+  static const std::string sql = Select(kColumns, "FROM customers WHERE id = ?");
+  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(sql));
   st.Bind(id);
   return ReadOne<Customer>(st, "customer not found", Read);
 }

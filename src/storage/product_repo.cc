@@ -55,7 +55,9 @@ Result<int64_t> ProductRepo::Insert(const Product& p) {
 }
 
 Result<Product> ProductRepo::Get(int64_t id) {
-  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(Select(kColumns, "FROM products WHERE id = ?")));
+  // Built once: the intake reads these records for every order.
+  static const std::string sql = Select(kColumns, "FROM products WHERE id = ?");
+  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(sql));
   st.Bind(id);
   return ReadOne<Product>(st, "product not found", Read);
 }

@@ -10,7 +10,7 @@ void Statement::Impl::Fail(const char* what) {
 
 Statement::~Statement() {
   if (impl_ == nullptr) return;
-  impl_->decode_ = Status::Ok();
+  if (!impl_->decode_.ok()) impl_->decode_ = Status();
   impl_->Finish();
 }
 

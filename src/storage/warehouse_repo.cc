@@ -36,7 +36,9 @@ Result<int64_t> WarehouseRepo::Insert(const Warehouse& w) {
 }
 
 Result<Warehouse> WarehouseRepo::Get(int64_t id) {
-  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(Select(kColumns, "FROM warehouses WHERE id = ?")));
+  // Built once: the intake reads these records for every order.
+  static const std::string sql = Select(kColumns, "FROM warehouses WHERE id = ?");
+  ASSIGN_OR_RETURN(Statement st, sql_.Prepare(sql));
   st.Bind(id);
   return ReadOne<Warehouse>(st, "warehouse not found", Read);
 }

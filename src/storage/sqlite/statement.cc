@@ -108,37 +108,49 @@ Status Connection::Run(std::string_view sql) {
   return st.Run();
 }
 
-Result<Stmt> Connection::Prepare(std::string_view sql) {
+Status Connection::Lookup(std::string_view sql, sqlite3_stmt** stmt, Cached** entry) {
   auto it = cache_.find(sql);
   if (it != cache_.end() && !it->second.busy) {
     it->second.busy = true;
-    return Stmt(this, it->second.stmt, &it->second);
+    *stmt = it->second.stmt;
+    *entry = &it->second;
+    return Status::Ok();
   }
-  sqlite3_stmt* stmt = nullptr;
+  *entry = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                                    SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
   if (rc != SQLITE_OK) return Error(rc);
   // In use (a statement prepared again while its cached twin is stepping), or the cache
   // is full (list queries vary with their filters): a one-off statement.
-  if (it != cache_.end() || cache_.size() >= kMaxCached) return Stmt(this, stmt, nullptr);
-  auto [ins, ok] = cache_.emplace(std::string(sql), Cached{stmt, true});
-  return Stmt(this, stmt, &ins->second);
+  if (it != cache_.end() || cache_.size() >= kMaxCached) return Status::Ok();
+  auto [ins, ok] = cache_.emplace(std::string(sql), Cached{*stmt, true});
+  *entry = &ins->second;
+  return Status::Ok();
+}
+
+Result<Stmt> Connection::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  Cached* entry = nullptr;
+  RETURN_IF_ERROR(Lookup(sql, &stmt, &entry));
+  return Stmt(this, stmt, entry);
 }
 
 Result<storage::Statement> Connection::PrepareStatement(std::string_view sql) {
-  ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+  sqlite3_stmt* stmt = nullptr;
+  Cached* entry = nullptr;
+  RETURN_IF_ERROR(Lookup(sql, &stmt, &entry));
   if (idle_statements_.empty()) {
     statements_.push_back(std::make_unique<PooledStatement>(this));
     idle_statements_.push_back(statements_.back().get());
   }
   PooledStatement* impl = idle_statements_.back();
   idle_statements_.pop_back();
-  impl->Start(std::move(st));
+  impl->Start(stmt, entry);
   return storage::Statement(impl);
 }
 
 void PooledStatement::Finish() {
-  st_.reset();
+  st_.Detach();
   conn_->idle_statements_.push_back(this);
 }
 
@@ -173,15 +185,28 @@ Stmt::Stmt(Stmt&& other) noexcept
   other.entry_ = nullptr;
 }
 
-Stmt::~Stmt() {
+Stmt::~Stmt() { Detach(); }
+
+void Stmt::Attach(Connection* conn, sqlite3_stmt* stmt, Connection::Cached* entry) {
+  conn_ = conn;
+  stmt_ = stmt;
+  entry_ = entry;
+  next_param_ = 0;
+  bind_rc_ = SQLITE_OK;
+  if (!decode_.ok()) decode_ = Status();
+}
+
+void Stmt::Detach() {
   if (stmt_ == nullptr) return;
   if (entry_ == nullptr) {
     sqlite3_finalize(stmt_);
-    return;
+  } else {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    entry_->busy = false;
   }
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  entry_->busy = false;
+  stmt_ = nullptr;
+  entry_ = nullptr;
 }
 
 void Stmt::Check(int rc) {

@@ -72,6 +72,9 @@ class Connection {
   };
 
   explicit Connection(sqlite3* db);
+  // The statement for `sql`: a cached one marked busy (*entry set), or, when that one is in
+  // use or the cache is full, a one-off (*entry null) that its user finalizes.
+  Status Lookup(std::string_view sql, sqlite3_stmt** stmt, Cached** entry);
 
   static constexpr size_t kMaxCached = 256;
 
@@ -153,9 +156,15 @@ class Stmt {
 
  private:
   friend class Connection;
+  friend class PooledStatement;
   // A cached statement (entry != nullptr) or an uncached one that this Stmt finalizes.
   Stmt(Connection* conn, sqlite3_stmt* stmt, Connection::Cached* entry)
       : conn_(conn), stmt_(stmt), entry_(entry) {}
+  // Holding no statement until Attach (PooledStatement's).
+  Stmt() : Stmt(nullptr, nullptr, nullptr) {}
+  void Attach(Connection* conn, sqlite3_stmt* stmt, Connection::Cached* entry);
+  // Resets the statement and gives it back to the cache (or finalizes it); holds none after.
+  void Detach();
   void Check(int rc);
 
   Connection* conn_;
@@ -170,23 +179,23 @@ class Stmt {
 class PooledStatement final : public storage::Statement::Impl {
  public:
   explicit PooledStatement(Connection* conn) : conn_(conn) {}
-  void Start(Stmt st) { st_.emplace(std::move(st)); }
+  void Start(sqlite3_stmt* stmt, Connection::Cached* entry) { st_.Attach(conn_, stmt, entry); }
 
-  void BindInt(int64_t v) override { st_->Bind(v); }
-  void BindBool(bool v) override { st_->Bind(v); }
-  void BindText(std::string_view v) override { st_->Bind(v); }
-  void BindNull() override { st_->Bind(nullptr); }
-  Result<bool> Step() override { return st_->Step(); }
-  int64_t Changes() const override { return st_->changes(); }
-  bool IsNull(int col) const override { return st_->IsNull(col); }
-  int64_t Int(int col) override { return st_->Int(col); }
-  bool Bool(int col) const override { return st_->Bool(col); }
-  std::string_view Text(int col) const override { return st_->TextView(col); }
+  void BindInt(int64_t v) override { st_.Bind(v); }
+  void BindBool(bool v) override { st_.Bind(v); }
+  void BindText(std::string_view v) override { st_.Bind(v); }
+  void BindNull() override { st_.Bind(nullptr); }
+  Result<bool> Step() override { return st_.Step(); }
+  int64_t Changes() const override { return st_.changes(); }
+  bool IsNull(int col) const override { return st_.IsNull(col); }
+  int64_t Int(int col) override { return st_.Int(col); }
+  bool Bool(int col) const override { return st_.Bool(col); }
+  std::string_view Text(int col) const override { return st_.TextView(col); }
   void Finish() override;
 
  private:
   Connection* conn_;
-  std::optional<Stmt> st_;
+  Stmt st_;
 };
 
 }  // namespace ordo::storage::sqlite

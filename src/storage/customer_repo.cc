@@ -113,7 +113,7 @@ Status CustomerRepo::Update(const Customer& c, int64_t expected_version) {
   BindFields(st, c);
   st.BindAll(c.updated_at, c.id, expected_version);
   RETURN_IF_ERROR(st.Run());
-  return VersionedUpdateResult(sql_, st, "customers", c.id, "customer");
+  return VersionedUpdateResult(sql_, st.changes(), "customers", c.id, "customer");
 }
 
 Result<Page<Customer>> CustomerRepo::List(const CustomerFilter& f) {

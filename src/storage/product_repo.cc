@@ -73,7 +73,7 @@ Status ProductRepo::Update(const Product& p, int64_t expected_version) {
   BindFields(st, p);
   st.BindAll(p.updated_at, p.id, expected_version);
   RETURN_IF_ERROR(st.Run());
-  return VersionedUpdateResult(sql_, st, "products", p.id, "product");
+  return VersionedUpdateResult(sql_, st.changes(), "products", p.id, "product");
 }
 
 Result<Page<Product>> ProductRepo::List(const ProductFilter& f) {

@@ -68,9 +68,9 @@ Result<int64_t> InsertedId(Statement& st) {
   return id;
 }
 
-Status VersionedUpdateResult(Sql& sql, const Statement& st, std::string_view table, int64_t id,
+Status VersionedUpdateResult(Sql& sql, int64_t changed, std::string_view table, int64_t id,
                              std::string_view what) {
-  if (st.changes() > 0) return Status::Ok();
+  if (changed > 0) return Status::Ok();
   ASSIGN_OR_RETURN(Statement probe,
                    sql.Prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?"));
   probe.Bind(id);

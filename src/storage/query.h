@@ -101,10 +101,10 @@ Result<T> ReadOne(Statement& st, std::string_view not_found, Read read) {
 // The id of an INSERT ... RETURNING id (bound by the caller).
 Result<int64_t> InsertedId(Statement& st);
 
-// Checks that `st`, an UPDATE ... WHERE id = ? AND version = ? that has run, changed a
-// row; when it did not, tells a missing row (kNotFound "<what> not found") from one at
-// another version (Sql::StaleVersion).
-Status VersionedUpdateResult(Sql& sql, const Statement& st, std::string_view table, int64_t id,
+// The answer of an UPDATE ... WHERE id = ? AND version = ? that changed `changed` rows:
+// Ok when it changed one; otherwise a missing row (kNotFound "<what> not found") or one
+// at another version (Sql::StaleVersion).
+Status VersionedUpdateResult(Sql& sql, int64_t changed, std::string_view table, int64_t id,
                              std::string_view what);
 
 // "SELECT <cols> <rest>".

@@ -51,7 +51,7 @@ Status WarehouseRepo::Update(const Warehouse& w, int64_t expected_version) {
                                 "WHERE id = ? AND version = ?"));
   st.BindAll(w.code, w.name, w.region, w.address, w.active, w.id, expected_version);
   RETURN_IF_ERROR(st.Run());
-  return VersionedUpdateResult(sql_, st, "warehouses", w.id, "warehouse");
+  return VersionedUpdateResult(sql_, st.changes(), "warehouses", w.id, "warehouse");
 }
 
 Result<Page<Warehouse>> WarehouseRepo::List(const PageRequest& page) {

@@ -56,17 +56,6 @@ Status PgTx::Flush() {
   return Run(kFlushSql, p).status();
 }
 
-Status PgTx::VersionedUpdateResult(const pqxx::result& r, std::string_view table, int64_t id,
-                                   std::string_view what) {
-  if (r.affected_rows() > 0) return Status::Ok();
-  Params p;
-  p.Bind(id);
-  ASSIGN_OR_RETURN(pqxx::result probe,
-                   Exec("SELECT 1 FROM " + std::string(table) + " WHERE id = $1", p));
-  if (probe.empty()) return Status::NotFound(std::string(what) + " not found");
-  return StaleVersion();
-}
-
 // ---- users ----
 
 Result<std::vector<domain::Role>> PgTx::LoadRoles(int64_t user_id) {
@@ -156,7 +145,7 @@ Status PgTx::UpdateUser(const User& user, int64_t expected_version,
                           "password_hash = CASE WHEN $7 = '' THEN password_hash ELSE $7 END "
                           "WHERE id = $8 AND version = $9",
                           p));
-    RETURN_IF_ERROR(VersionedUpdateResult(r, "users", user.id, "user"));
+    RETURN_IF_ERROR(VersionedUpdateResult(*this, r.affected_rows(), "users", user.id, "user"));
   }
   return WriteRoles(user.id, user.roles);
 }

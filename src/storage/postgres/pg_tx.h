@@ -83,11 +83,6 @@ class PgTx final : public PgSql, public Tx {
   Result<UserRecord> LoadUser(std::string_view where_sql, const Params& params);
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
   Status WriteOrderParts(const Order& o, int64_t order_id);
-  // Checks that an UPDATE ... WHERE id = $ AND version = $ changed a row; when it did
-  // not, tells a missing row (kNotFound "<what> not found") from a stale version, which
-  // is a failure of kind kRetry.
-  Status VersionedUpdateResult(const pqxx::result& r, std::string_view table, int64_t id,
-                               std::string_view what);
 
   OrderSerials* const serials_;
   // Kept by InsertMovement and InsertEvent until Flush: columns as kFlushSql binds them.

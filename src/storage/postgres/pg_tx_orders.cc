@@ -389,7 +389,7 @@ Status PgTx::UpdateOrder(const Order& o, int64_t expected_version) {
     BindHeader(p, o, /*with_creation=*/false);
     p.BindAll(o.id, expected_version);
     ASSIGN_OR_RETURN(pqxx::result r, Exec(UpdateHeaderSql(), p));
-    RETURN_IF_ERROR(VersionedUpdateResult(r, "orders", o.id, "order"));
+    RETURN_IF_ERROR(VersionedUpdateResult(*this, r.affected_rows(), "orders", o.id, "order"));
   }
   Params id;
   id.Bind(o.id);

@@ -53,17 +53,6 @@ Result<std::vector<T>> ReadPage(Connection& conn, const std::string& sql, const 
 
 }  // namespace
 
-Status SqliteTx::VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id,
-                                       std::string_view what) {
-  if (st.changes() > 0) return Status::Ok();
-  ASSIGN_OR_RETURN(Stmt probe,
-                   conn_.Prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?"));
-  probe.Bind(id);
-  ASSIGN_OR_RETURN(bool exists, probe.Step());
-  if (!exists) return Status::NotFound(std::string(what) + " not found");
-  return Status::Conflict("stale version");
-}
-
 // ---- users ----
 
 Result<std::vector<domain::Role>> SqliteTx::LoadRoles(int64_t user_id) {
@@ -152,7 +141,7 @@ Status SqliteTx::UpdateUser(const User& user, int64_t expected_version,
     st.BindAll(user.username, user.display_name, user.partner_id, user.active, user.locale,
                user.updated_at, password_hash, password_hash, user.id, expected_version);
     RETURN_IF_ERROR(st.Run());
-    RETURN_IF_ERROR(VersionedUpdateResult(st, "users", user.id, "user"));
+    RETURN_IF_ERROR(VersionedUpdateResult(*this, st.changes(), "users", user.id, "user"));
   }
   return WriteRoles(user.id, user.roles);
 }

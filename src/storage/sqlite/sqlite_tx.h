@@ -77,9 +77,6 @@ class SqliteTx final : public SqliteSql, public Tx {
   // Runs `sql` (a header SELECT ending in LIMIT ? OFFSET ?) with where's parameters.
   Result<std::vector<Order>> ReadOrderPage(const std::string& sql, const Where& where,
                                            const Window& w);
-  // Checks that `sql` (an UPDATE ... WHERE id = ? AND version = ?) changed a row; when
-  // it did not, tells a missing row (kNotFound "<what> not found") from a stale version.
-  Status VersionedUpdateResult(Stmt& st, std::string_view table, int64_t id, std::string_view what);
 
   TrigramStats* const stats_;
 };

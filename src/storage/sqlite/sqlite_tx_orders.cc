@@ -369,7 +369,7 @@ Status SqliteTx::UpdateOrder(const Order& o, int64_t expected_version) {
     BindHeader(st, o, /*with_creation=*/false);
     st.BindAll(o.id, expected_version);
     RETURN_IF_ERROR(st.Run());
-    RETURN_IF_ERROR(VersionedUpdateResult(st, "orders", o.id, "order"));
+    RETURN_IF_ERROR(VersionedUpdateResult(*this, st.changes(), "orders", o.id, "order"));
   }
   RETURN_IF_ERROR(DeleteParts(conn_, o.id));
   return WriteOrderParts(o, o.id);

@@ -62,16 +62,22 @@ stop_server() {
   wait "$1" 2>/dev/null || true
 }
 
+# intake SIDE ROUND KIND URL DIR: starts SIDE's server on URL, seeds it and runs the
+# intake (64 connections, 5-line orders created and submitted); the server stays up.
+intake() {
+  start_server "$WORK/$1/build/ordo" "$4" "$5/server.log"
+  "$TOOLS/ordo_bench_seed" --server "$SERVER_ADDR" --password "$ORDO_ADMIN_PASSWORD" \
+    --out "$5/catalog.json" >"$5/seed.log" 2>&1 || { cat "$5/seed.log" >&2; exit 1; }
+  "$TOOLS/ordo_bench_load" --server "$SERVER_ADDR" --catalog "$5/catalog.json" \
+    --connections 64 --warmup "$WARMUP" --duration "$DURATION" \
+    --name "intake_$3 $1 $2" --out "$RESULTS" >/dev/null
+}
+
 # run_sqlite SIDE ROUND: intake and the 1,000-line order on a fresh SQLite database.
 run_sqlite() {
   local side=$1 round=$2 d=$WORK/run-sqlite-$1-$2
   mkdir -p "$d"
-  start_server "$WORK/$side/build/ordo" "sqlite:$d/ordo.db" "$d/server.log"
-  "$TOOLS/ordo_bench_seed" --server "$SERVER_ADDR" --password "$ORDO_ADMIN_PASSWORD" \
-    --out "$d/catalog.json" >/dev/null
-  "$TOOLS/ordo_bench_load" --server "$SERVER_ADDR" --catalog "$d/catalog.json" \
-    --connections 64 --warmup "$WARMUP" --duration "$DURATION" \
-    --name "intake_sqlite $side $round" --out "$RESULTS" >/dev/null
+  intake "$side" "$round" sqlite "sqlite:$d/ordo.db" "$d"
   "$TOOLS/ordo_bench_load" --server "$SERVER_ADDR" --catalog "$d/catalog.json" --connections 1 \
     --lines 1000 --warmup-requests 3 --requests "$BIG" \
     --name "big_order_sqlite $side $round" --out "$RESULTS" >/dev/null
@@ -85,12 +91,7 @@ run_pg() {
   mkdir -p "$d"
   /usr/lib/postgresql/15/bin/psql -X -q "$ORDO_TEST_PG_URL" -c "CREATE DATABASE $db" >/dev/null
   url=${ORDO_TEST_PG_URL%/*}/$db
-  start_server "$WORK/$side/build/ordo" "$url" "$d/server.log"
-  "$TOOLS/ordo_bench_seed" --server "$SERVER_ADDR" --password "$ORDO_ADMIN_PASSWORD" \
-    --out "$d/catalog.json" >/dev/null
-  "$TOOLS/ordo_bench_load" --server "$SERVER_ADDR" --catalog "$d/catalog.json" \
-    --connections 64 --warmup "$WARMUP" --duration "$DURATION" \
-    --name "intake_pg $side $round" --out "$RESULTS" >/dev/null
+  intake "$side" "$round" pg "$url" "$d"
   stop_server "$SERVER_PID"
   rm -rf "$d"
 }

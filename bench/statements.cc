@@ -138,6 +138,38 @@ struct CustomerRow {
   long long created_at = 1'700'000'000'000, updated_at = 1'700'000'000'000, version = 1;
 };
 
+// The row of kSelectProduct through sqlite::Stmt or storage::Statement (the same readers).
+template <typename S>
+domain::Product ReadProduct(S& st) {
+  domain::Product p;
+  p.id = st.Int(0);
+  p.sku = st.Text(1);
+  p.name = st.Text(2);
+  p.spec = st.Text(3);
+  p.unit = st.Text(4);
+  p.list_price = st.template Dec<2>(5);
+  p.min_price = st.template Dec<2>(6);
+  p.tax_rate = st.template Dec<4>(7);
+  p.make_to_order = st.Bool(8);
+  p.lead_time_days = static_cast<int>(st.Int(9));
+  p.safety_stock = st.template Dec<3>(10);
+  p.active = st.Bool(11);
+  p.created_at = st.Int(12);
+  p.updated_at = st.Int(13);
+  p.version = st.Int(14);
+  return p;
+}
+
+// The parameters of kInsertCustomer through sqlite::Stmt or storage::Statement.
+template <typename S>
+void BindCustomer(S& st, const CustomerRow& c) {
+  st.BindAll(c.code, c.name, c.uscc, c.address, c.contacts, c.bank_name, c.bank_account,
+             static_cast<int64_t>(c.credit_limit), c.payment_method, c.net_days,
+             static_cast<int64_t>(c.prepay), c.invoice_type, c.blocked != 0, nullptr, c.region,
+             static_cast<int64_t>(c.created_at), static_cast<int64_t>(c.updated_at),
+             static_cast<int64_t>(c.version));
+}
+
 int64_t g_serial = 0;
 std::string NextCode() { return "C" + std::to_string(++g_serial); }
 
@@ -180,23 +212,7 @@ void BM_SelectProduct_Stmt(benchmark::State& state) {
     auto st = conn->Prepare(kSelectProduct);
     st->Bind(id++ % kProducts + 1);
     if (!*st->Step()) Die("step", "no row");
-    domain::Product p;
-    p.id = st->Int(0);
-    p.sku = st->Text(1);
-    p.name = st->Text(2);
-    p.spec = st->Text(3);
-    p.unit = st->Text(4);
-    p.list_price = st->Dec<2>(5);
-    p.min_price = st->Dec<2>(6);
-    p.tax_rate = st->Dec<4>(7);
-    p.make_to_order = st->Bool(8);
-    p.lead_time_days = static_cast<int>(st->Int(9));
-    p.safety_stock = st->Dec<3>(10);
-    p.active = st->Bool(11);
-    p.created_at = st->Int(12);
-    p.updated_at = st->Int(13);
-    p.version = st->Int(14);
-    benchmark::DoNotOptimize(p);
+    benchmark::DoNotOptimize(ReadProduct(*st));
   }
 }
 
@@ -208,23 +224,7 @@ void BM_SelectProduct_Sql(benchmark::State& state) {
     auto st = sql.Prepare(kSelectProduct);
     st->Bind(id++ % kProducts + 1);
     if (!*st->Step()) Die("step", "no row");
-    domain::Product p;
-    p.id = st->Int(0);
-    p.sku = st->Text(1);
-    p.name = st->Text(2);
-    p.spec = st->Text(3);
-    p.unit = st->Text(4);
-    p.list_price = st->Dec<2>(5);
-    p.min_price = st->Dec<2>(6);
-    p.tax_rate = st->Dec<4>(7);
-    p.make_to_order = st->Bool(8);
-    p.lead_time_days = static_cast<int>(st->Int(9));
-    p.safety_stock = st->Dec<3>(10);
-    p.active = st->Bool(11);
-    p.created_at = st->Int(12);
-    p.updated_at = st->Int(13);
-    p.version = st->Int(14);
-    benchmark::DoNotOptimize(p);
+    benchmark::DoNotOptimize(ReadProduct(*st));
   }
 }
 
@@ -347,11 +347,7 @@ void BM_InsertCustomer_Stmt(benchmark::State& state) {
   for (auto _ : state) {
     c.code = NextCode();
     auto st = conn->Prepare(kInsertCustomer);
-    st->BindAll(c.code, c.name, c.uscc, c.address, c.contacts, c.bank_name, c.bank_account,
-                static_cast<int64_t>(c.credit_limit), c.payment_method, c.net_days,
-                static_cast<int64_t>(c.prepay), c.invoice_type, c.blocked != 0, nullptr, c.region,
-                static_cast<int64_t>(c.created_at), static_cast<int64_t>(c.updated_at),
-                static_cast<int64_t>(c.version));
+    BindCustomer(*st, c);
     if (!*st->Step()) Die("step", "no id");
     benchmark::DoNotOptimize(st->Int(0));
   }
@@ -366,11 +362,7 @@ void BM_InsertCustomer_Sql(benchmark::State& state) {
   for (auto _ : state) {
     c.code = NextCode();
     auto st = sql.Prepare(kInsertCustomer);
-    st->BindAll(c.code, c.name, c.uscc, c.address, c.contacts, c.bank_name, c.bank_account,
-                static_cast<int64_t>(c.credit_limit), c.payment_method, c.net_days,
-                static_cast<int64_t>(c.prepay), c.invoice_type, c.blocked != 0, nullptr, c.region,
-                static_cast<int64_t>(c.created_at), static_cast<int64_t>(c.updated_at),
-                static_cast<int64_t>(c.version));
+    BindCustomer(*st, c);
     if (!*st->Step()) Die("step", "no id");
     benchmark::DoNotOptimize(st->Int(0));
   }

@@ -157,7 +157,7 @@ class Sql {
 
   // A condition that `column` contains the text bound to its one `?` (the caller binds
   // ContainsPattern(text)), ignoring case: SQLite's LIKE, which ignores ASCII case;
-  // PostgreSQL's ILIKE, which its pg_trgm indexes serve (migration 004).
+  // PostgreSQL's ILIKE (its LIKE minds case; a pg_trgm index serves ILIKE, migration 004).
   virtual std::string Contains(std::string_view column) const = 0;
   // The answer when a versioned UPDATE found its row at another version: kConflict "stale
   // version". PostgreSQL also marks the transaction for a rerun (a concurrent transaction

@@ -34,7 +34,7 @@ class PgSql : public storage::Sql {
   Status CheckWritable() const override {
     return writable_ ? Status::Ok() : Status::Internal("read-only transaction");
   }
-  // ILIKE, which the pg_trgm indexes of migration 004 serve.
+  // ILIKE: PostgreSQL's LIKE minds case, SQLite's does not (and pg_trgm serves ILIKE).
   std::string Contains(std::string_view column) const override {
     return std::string(column) + " ILIKE ? ESCAPE '\\'";
   }

@@ -1,4 +1,4 @@
-// What the PostgreSQL store does beyond the storage contract (test/storage_contract_test.cc):
+// What the PostgreSQL store does beyond the storage contract (test/storage_contract*):
 // several stores on one database, as several servers are — migrations at the same moment,
 // reservations and idempotency keys racing, deadlocks, stale versions and lost connections
 // retried. Each test gets a fresh database in the cluster of ORDO_TEST_PG_URL

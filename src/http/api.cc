@@ -134,6 +134,7 @@ Response Api::Dispatch(const Request& req) {
     if (!user.ok()) return ErrorResponse(user.status(), req.request_id, LangOf(req));
     ctx.user = std::move(user).value();
     ctx.actor = service::ActorOf(ctx.user);
+    ctx.token = std::move(token);
   }
   auto result = route->handler.handler(ctx);
   if (!result.ok()) return ErrorResponse(result.status(), req.request_id, LangOf(req));

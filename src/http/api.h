@@ -22,6 +22,7 @@ struct Ctx {
   domain::User user;    // empty for public routes
   domain::Actor actor;  // the user as the use cases see it
   const Codec& codec;
+  std::string token = {};  // the caller's bearer token (empty for public routes)
 
   // Path parameter {id} as an integer; 404 when it is not one.
   Result<int64_t> Id(const char* name = "id") const;

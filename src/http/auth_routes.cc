@@ -14,7 +14,7 @@ void AddAuthRoutes(Api& api) {
         auto username = r.String("username", true, 200);
         auto password = r.String("password", true, 200);
         if (!errors.empty()) return errors.Finish();
-        ASSIGN_OR_RETURN(auto login, s.auth.Login(*username, *password, c.req.remote_addr));
+        ASSIGN_OR_RETURN(auto login, s.auth.Login(*username, *password, c.req.client_addr));
         return JsonResponse(200, {{"token", login.token},
                                   {"expires_at", c.codec.Time(login.expires_at)},
                                   {"user", c.codec.UserJson(login.user)}});
@@ -22,8 +22,7 @@ void AddAuthRoutes(Api& api) {
       true);
 
   api.Add("POST", "/api/v1/auth/logout", [&s](Ctx& c) -> Result<Response> {
-    const std::string auth = c.req.Header("authorization");
-    RETURN_IF_ERROR(s.auth.Logout(auth.substr(7)));
+    RETURN_IF_ERROR(s.auth.Logout(c.token));
     Response r;
     r.status = 204;
     return r;
@@ -46,12 +45,11 @@ void AddAuthRoutes(Api& api) {
     }
     if (!errors.empty()) return errors.Finish();
     if (patch.password) {
-      auto check =
-          s.auth.Login(c.user.username, body.value("current_password", ""), c.req.remote_addr);
-      if (!check.ok()) return Status::Invalid("current_password", "wrong password");
-      RETURN_IF_ERROR(s.auth.Logout(check->token));
+      RETURN_IF_ERROR(
+          s.auth.CheckCurrentPassword(c.user.username, body.value("current_password", "")));
     }
-    ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, c.user.id, patch, std::nullopt));
+    // A new password ends the user's other sessions; this one stays.
+    ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, c.user.id, patch, std::nullopt, c.token));
     return JsonResponse(200, c.codec.UserJson(user));
   });
 }

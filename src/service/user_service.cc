@@ -78,7 +78,8 @@ Result<domain::User> UserService::Get(const domain::Actor& actor, int64_t id) {
 }
 
 Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
-                                         const UserPatch& patch, std::optional<int64_t> if_match) {
+                                         const UserPatch& patch, std::optional<int64_t> if_match,
+                                         const std::string& actor_token) {
   const bool admin = actor.Has(Role::kAdmin);
   if (!admin) {
     if (actor.user_id != id) return Status::Forbidden("only an admin may change other users");
@@ -87,6 +88,8 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
     }
   }
   const std::string hash = patch.password ? HashPassword(*patch.password) : std::string();
+  const std::string keep_session =
+      actor.user_id == id && !actor_token.empty() ? TokenHash(actor_token) : std::string();
   domain::User out;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto rec, tx.GetUser(id));
@@ -119,8 +122,9 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
     user.version = rec.user.version + 1;
     RETURN_IF_ERROR(tx.UpdateUser(user, rec.user.version, hash));
     if (patch.password || (patch.active && !*patch.active) || patch.roles) {
-      // A changed password, role set or deactivation ends the user's other sessions.
-      if (actor.user_id != id) RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id));
+      // A changed password, role set or deactivation ends the user's sessions (but the
+      // one making the change, when the user changes itself).
+      RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id, keep_session));
     }
     out = user;
     return Audit(tx, deps_, actor, "user", id, "update", changes);

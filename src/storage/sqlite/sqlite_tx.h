@@ -36,7 +36,7 @@ class SqliteTx final : public Tx {
                        Millis expires_at) override;
   Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
   Status DeleteSession(const std::string& token_hash) override;
-  Status DeleteSessionsOfUser(int64_t user_id) override;
+  Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) override;
 
   Result<int64_t> InsertCustomer(const Customer& c) override;
   Result<Customer> GetCustomer(int64_t id) override;

@@ -114,6 +114,38 @@ export function apiClient(base) {
   }
 }
 
+// The e2e's users (password PASSWORD) and master data: a warehouse, a pump (50 in stock)
+// and a valve (20, below its safety stock of 18 once 3 are reserved), a customer.
+export const PASSWORD = 'e2e-pass-1234'
+export const USERS = {
+  sales: { username: 'e2e_sales', display_name: '王销售', roles: ['sales_rep'] },
+  manager: { username: 'e2e_manager', display_name: '张经理', roles: ['sales_manager'] },
+  finance: { username: 'e2e_finance', display_name: '刘财务', roles: ['finance'] },
+  warehouse: { username: 'e2e_warehouse', display_name: '陈仓管', roles: ['warehouse'] },
+  locked: { username: 'e2e_locked', display_name: '锁定测试', roles: ['analyst'] },
+}
+
+export async function seed(api) {
+  for (const u of Object.values(USERS)) await api.call('POST', '/users', { ...u, password: PASSWORD })
+  const wh = await api.call('POST', '/warehouses', { code: 'WH-E2E', name: '测试一号仓', region: '华东' })
+  const pump = await api.call('POST', '/products', {
+    sku: 'E2E-PUMP', name: '离心泵', spec: 'IS80-65-160 7.5kW', unit: '台',
+    list_price: '100.00', min_price: '90.00', tax_rate: '0.13', lead_time_days: 5, safety_stock: '5',
+  })
+  const valve = await api.call('POST', '/products', {
+    sku: 'E2E-VALVE', name: '闸阀', spec: 'Z41H-16C DN100', unit: '个',
+    list_price: '250.00', min_price: '200.00', tax_rate: '0.13', lead_time_days: 7, safety_stock: '18',
+  })
+  await api.call('POST', '/stock/adjustments', { product_id: pump.id, warehouse_id: wh.id, qty_delta: '50', reason: '期初' })
+  await api.call('POST', '/stock/adjustments', { product_id: valve.id, warehouse_id: wh.id, qty_delta: '20', reason: '期初' })
+  const customer = await api.call('POST', '/customers', {
+    code: 'C-E2E', name: '上海测试机电有限公司', uscc: '91350100M000100Y43', address: '上海市浦东新区张江路 88 号',
+    contacts: [{ name: '王芳', phone: '13800000000', email: 'wf@example.com' }],
+    credit_limit: '1000000.00', payment_terms: { method: 'net', net_days: 30 }, default_invoice_type: 'vat_special',
+  })
+  return { warehouse: wh.id, pump: pump.id, valve: valve.id, customer: customer.id }
+}
+
 export function ensureScreensDir() {
   mkdirSync(screensDir, { recursive: true })
 }

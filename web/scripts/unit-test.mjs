@@ -1,6 +1,8 @@
-// Unit tests of the console's money rules (src/lib/money.ts) against the server's own
-// test tables. Compiles the TypeScript module with the project's TypeScript and runs it
-// under node:test. Usage: npm run test:unit
+// Unit tests of the console's pure modules: the money rules (src/lib/money.ts) against
+// the server's own test tables and the safe retry of order creation
+// (src/lib/idempotent.ts). Compiles each TypeScript module (they import nothing) with the
+// project's TypeScript and runs it under node:test.
+// Usage: npm run test:unit
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
@@ -11,13 +13,18 @@ import ts from 'typescript'
 import { LINE_CASES, WORD_CASES } from './money-cases.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const source = readFileSync(join(here, '../src/lib/money.ts'), 'utf8')
-const js = ts.transpileModule(source, {
-  compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-}).outputText
-const out = join(mkdtempSync(join(tmpdir(), 'ordo-money-')), 'money.mjs')
-writeFileSync(out, js)
-const m = await import(pathToFileURL(out).href)
+const outDir = mkdtempSync(join(tmpdir(), 'ordo-unit-'))
+async function loadLib(name) {
+  const source = readFileSync(join(here, `../src/lib/${name}.ts`), 'utf8')
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText
+  const out = join(outDir, name + '.mjs')
+  writeFileSync(out, js)
+  return import(pathToFileURL(out).href)
+}
+const m = await loadLib('money')
+const idem = await loadLib('idempotent')
 
 test('priceLine matches the server table', () => {
   for (const [mode, qty, price, disc, tax, net, taxAmt, gross] of LINE_CASES) {
@@ -68,3 +75,95 @@ test('parsing rejects what the server rejects', () => {
   assert.equal(m.groupMoney('1234567.5'), '1,234,567.50')
   assert.equal(m.groupMoney('-1000'), '-1,000.00')
 })
+
+// A fake server for order creation: it stores an order per key (first body wins) and can
+// lose its answer after committing (a 503 the client sees although the order exists).
+function fakeServer() {
+  const byKey = new Map()
+  const sent = []
+  let nextId = 1
+  let failures = [] // per request: null, or the status the client sees
+  return {
+    sent,
+    byKey,
+    failNext(...statuses) {
+      failures = statuses
+    },
+    async send(body, key) {
+      sent.push({ body, key })
+      const fail = failures.shift() ?? null
+      if (fail === 422 || fail === 429) throw Object.assign(new Error('refused'), { status: fail })
+      if (fail === 'before') throw Object.assign(new Error('no answer'), { status: 0 }) // lost before the server
+      let order = byKey.get(key)
+      if (order && order.body !== body) throw Object.assign(new Error('conflict'), { status: 409 })
+      if (!order) byKey.set(key, (order = { id: nextId++, body }))
+      if (fail !== null) throw Object.assign(new Error('lost'), { status: fail }) // committed, answer lost
+      return { id: order.id }
+    },
+  }
+}
+function creator() {
+  let n = 0
+  return new idem.IdempotentCreate(() => 'k' + ++n, (e) => e.status)
+}
+
+test('a retry after a lost answer reuses the key and creates one order', async () => {
+  const srv = fakeServer()
+  const c = creator()
+  srv.failNext(503)
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  assert.deepEqual(c.pending, { key: 'k1', body: '{"a":1}' })
+  const r = await c.create('{"a":1}', srv.send)
+  assert.deepEqual(r, { result: { id: 1 }, earlier: false })
+  assert.deepEqual(srv.sent.map((x) => x.key), ['k1', 'k1'])
+  assert.equal(srv.byKey.size, 1)
+  assert.equal(c.pending, null)
+  // The next order is a new attempt with a new key.
+  await c.create('{"a":2}', srv.send)
+  assert.equal(srv.sent.at(-1).key, 'k2')
+})
+
+test('no answer at all and 5xx are outcome unknown; 4xx refusals are not', () => {
+  for (const s of [0, 500, 502, 503, 504]) assert.equal(idem.failureOutcome(s), 'unknown', String(s))
+  for (const s of [400, 403, 404, 409, 413, 422]) assert.equal(idem.failureOutcome(s), 'refused', String(s))
+  for (const s of [401, 408, 429]) assert.equal(idem.failureOutcome(s), 'none', String(s))
+})
+
+test('a form changed after a lost answer learns the first outcome before anything else', async () => {
+  const srv = fakeServer()
+  const c = creator()
+  srv.failNext(503)
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  // The first attempt had created the order: that order is the answer, the new body is not sent.
+  const r = await c.create('{"a":1,"b":2}', srv.send)
+  assert.deepEqual(r, { result: { id: 1 }, earlier: true })
+  assert.deepEqual(srv.sent.map((x) => [x.key, x.body]), [['k1', '{"a":1}'], ['k1', '{"a":1}']])
+  assert.equal(srv.byKey.size, 1)
+})
+
+test('a changed form whose first attempt never arrived is sent with a new key', async () => {
+  const srv = fakeServer()
+  const c = creator()
+  srv.failNext('before', 422)
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  // The kept attempt, sent again, is refused: it created nothing, so the new body goes out.
+  const r = await c.create('{"a":2}', srv.send)
+  assert.deepEqual(r, { result: { id: 1 }, earlier: false })
+  assert.deepEqual(srv.sent.map((x) => x.key), ['k1', 'k1', 'k2'])
+})
+
+test('a refusal ends the attempt; a 401 or 429 keeps an unknown one', async () => {
+  const srv = fakeServer()
+  const c = creator()
+  srv.failNext(422)
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  assert.equal(c.pending, null)
+  srv.failNext(503, 429)
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  await assert.rejects(c.create('{"a":1}', srv.send))
+  assert.deepEqual(c.pending, { key: 'k2', body: '{"a":1}' })
+  await c.create('{"a":1}', srv.send)
+  assert.deepEqual(srv.sent.map((x) => x.key), ['k1', 'k2', 'k2', 'k2'])
+  assert.equal(srv.byKey.size, 1)
+})
+

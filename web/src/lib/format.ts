@@ -28,6 +28,14 @@ export function pct(rate: string | null | undefined): string {
   return whole.toString() + (rest ? '.' + rest : '') + '%'
 }
 
+// A wait in words: "45 秒", "5 分钟", "2 minutes" (whole minutes from one minute up).
+export function durationText(seconds: number): string {
+  const t = i18n.global.t
+  if (seconds < 60) return t('common.seconds', { n: seconds }, seconds)
+  const m = Math.ceil(seconds / 60)
+  return t('common.minutes', { n: m }, m)
+}
+
 // Today's date in the business time zone (Asia/Shanghai), YYYY-MM-DD.
 export function businessToday(): string {
   const parts = new Intl.DateTimeFormat('en-CA', {

@@ -5,8 +5,9 @@
 // is found by its number; the language switches to traditional Chinese and English.
 // Along the way: Enter on the login page sends one request and a locked account is told
 // how long to wait; an order whose answer is lost (503) is retried with the same
-// Idempotency-Key and exists once. Each main screen is saved under test/e2e/screens/. Any
-// browser console error fails the test, except the HTTP errors the steps provoke on purpose.
+// Idempotency-Key and exists once. Each main screen is saved under test/e2e/screens/, in
+// the three languages at 1366 and 390 px (screens.mjs), with layout checks. Any browser
+// console error fails the test, except the HTTP errors the steps provoke on purpose.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -20,8 +21,10 @@ import {
   findChromium,
   screensDir,
   seed,
+  seedOrders,
   startServer,
 } from './lib.mjs'
+import { captureScreens } from './screens.mjs'
 
 const ADMIN_PASSWORD = 'e2e-admin-pass'
 
@@ -31,6 +34,8 @@ let context
 let page
 let orderNumber = ''
 let orderPath = ''
+let seeded = {}
+let adminApi
 const consoleErrors = []
 // HTTP errors this test provokes on purpose (wrong password, locked account, validation,
 // refused review, a lost answer, expired token) appear in the console as "Failed to load
@@ -93,9 +98,9 @@ async function closeMessages() {
 before(async () => {
   ensureScreensDir()
   server = await startServer({ adminPassword: ADMIN_PASSWORD })
-  const api = apiClient(server.base)
-  await api.login('admin', ADMIN_PASSWORD)
-  await seed(api)
+  adminApi = apiClient(server.base)
+  await adminApi.login('admin', ADMIN_PASSWORD)
+  seeded = await seed(adminApi)
 
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
@@ -408,6 +413,17 @@ describe('web console', () => {
     await page.locator('[data-test=login-notice]').waitFor()
     assert.match(await page.locator('[data-test=login-notice]').innerText(), /登录已过期/)
     await shot('18-session-expired')
+  })
+
+  it('every main screen in three languages at 1366 and 390 px: nothing cut, the inbox amount in view', async () => {
+    // An order waiting in the inbox and a draft for the form, entered through the API.
+    const { draftId } = await seedOrders(adminApi, seeded)
+    await login('admin')
+    const loginPage = await (await browser.newContext({ locale: 'zh-CN' })).newPage()
+    loginPage.on('pageerror', (e) => consoleErrors.push('page error: ' + e.message))
+    const n = await captureScreens({ page, loginPage, base: server.base, orderPath, draftPath: `/orders/${draftId}` })
+    assert.ok(n >= 60)
+    await loginPage.context().close()
   })
 
   it('no unexpected errors in the browser console', () => {

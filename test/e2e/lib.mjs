@@ -92,12 +92,13 @@ export async function startServer({ adminPassword }) {
 // A tiny API client for seeding.
 export function apiClient(base) {
   let token = ''
-  async function call(method, path, body) {
+  async function call(method, path, body, headers = {}) {
     const r = await fetch(base + '/api/v1' + path, {
       method,
       headers: {
         'Content-Type': 'application/json',
         ...(token ? { Authorization: 'Bearer ' + token } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
@@ -107,6 +108,7 @@ export function apiClient(base) {
     return data
   }
   return {
+    base,
     call,
     async login(username, password) {
       token = (await call('POST', '/auth/login', { username, password })).token
@@ -125,7 +127,7 @@ export const USERS = {
   locked: { username: 'e2e_locked', display_name: '锁定测试', roles: ['analyst'] },
 }
 
-export async function seed(api) {
+export async function seed(api, { orders = false } = {}) {
   for (const u of Object.values(USERS)) await api.call('POST', '/users', { ...u, password: PASSWORD })
   const wh = await api.call('POST', '/warehouses', { code: 'WH-E2E', name: '测试一号仓', region: '华东' })
   const pump = await api.call('POST', '/products', {
@@ -143,7 +145,42 @@ export async function seed(api) {
     contacts: [{ name: '王芳', phone: '13800000000', email: 'wf@example.com' }],
     credit_limit: '1000000.00', payment_terms: { method: 'net', net_days: 30 }, default_invoice_type: 'vat_special',
   })
-  return { warehouse: wh.id, pump: pump.id, valve: valve.id, customer: customer.id }
+  const ids = { warehouse: wh.id, pump: pump.id, valve: valve.id, customer: customer.id }
+  return orders ? { ...ids, ...(await seedOrders(api, ids)) } : ids
+}
+
+// Orders for the screenshots, entered by the sales rep through the API: a draft with two
+// lines (the order form), and a submitted order with a long customer name, one line
+// below the minimum price and a large amount (the review inbox, the order detail). The
+// customer is edited once, so that the audit log has an update.
+// `admin` is an apiClient signed in as admin.
+export async function seedOrders(admin, ids) {
+  const long = await admin.call('POST', '/customers', {
+    code: 'C-LONG', name: '深圳市前海新能源装备制造与智能控制技术股份有限公司', address: '深圳市南山区前海大道 1 号',
+    contacts: [{ name: '李工', phone: '13900000000' }], credit_limit: null,
+    payment_terms: { method: 'net', net_days: 60 }, default_invoice_type: 'vat_special',
+  })
+  const cust = await admin.call('GET', `/customers/${ids.customer}`)
+  await admin.call('PATCH', `/customers/${ids.customer}`, { credit_limit: '1200000.00', payment_terms: { method: 'net', net_days: 45 } }, { 'If-Match': String(cust.version) })
+  const sales = apiClient(admin.base)
+  await sales.login(USERS.sales.username, PASSWORD)
+  const draft = await sales.call('POST', '/orders', {
+    customer_id: ids.customer, channel: 'email',
+    lines: [
+      { product_id: ids.pump, qty: '4', unit_price: '100.00', discount_rate: '0.05' },
+      { product_id: ids.valve, qty: '2', unit_price: '250.00' },
+    ],
+    freight: '15.00', external_ref: 'PO-SCREENS-1',
+  })
+  const pending = await sales.call('POST', '/orders', {
+    customer_id: long.id, channel: 'visit',
+    lines: [
+      { product_id: ids.pump, qty: '30', unit_price: '85.00' },
+      { product_id: ids.valve, qty: '12000', unit_price: '198.00' },
+    ],
+    freight: '1200.00', submit: true,
+  })
+  return { draftId: draft.id, pendingId: pending.id, orderId: pending.id }
 }
 
 export function ensureScreensDir() {

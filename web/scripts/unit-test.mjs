@@ -1,7 +1,7 @@
 // Unit tests of the console's pure modules: the money rules (src/lib/money.ts) against
-// the server's own test tables and the safe retry of order creation
-// (src/lib/idempotent.ts). Compiles each TypeScript module (they import nothing) with the
-// project's TypeScript and runs it under node:test.
+// the server's own test tables, the safe retry of order creation (src/lib/idempotent.ts)
+// and the audit log's change texts (src/lib/changes.ts). Compiles each TypeScript module
+// (they import nothing) with the project's TypeScript and runs it under node:test.
 // Usage: npm run test:unit
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -25,6 +25,7 @@ async function loadLib(name) {
 }
 const m = await loadLib('money')
 const idem = await loadLib('idempotent')
+const ch = await loadLib('changes')
 
 test('priceLine matches the server table', () => {
   for (const [mode, qty, price, disc, tax, net, taxAmt, gross] of LINE_CASES) {
@@ -167,3 +168,33 @@ test('a refusal ends the attempt; a 401 or 429 keeps an unknown one', async () =
   assert.equal(srv.byKey.size, 1)
 })
 
+test('audit changes are read in all three forms the server has written', () => {
+  // Now: only the changed fields, each with before and after.
+  assert.deepEqual(ch.readChanges('update', { credit_limit: { before: '1000.00', after: '1200.00' } }), [
+    { field: 'credit_limit', before: '1000.00', after: '1200.00', changed: true },
+  ])
+  // Older update and edit events: [before, after], whatever the values are.
+  assert.deepEqual(ch.readChanges('update', { roles: [['sales_rep'], ['sales_rep', 'finance']], active: [true, false] }), [
+    { field: 'roles', before: ['sales_rep'], after: ['sales_rep', 'finance'], changed: true },
+    { field: 'active', before: true, after: false, changed: true },
+  ])
+  assert.deepEqual(ch.readChanges('edit', { gross: ['100.00', '120.00'] })[0].before, '100.00')
+  // Plain values (older updates copied the request; create and submit events).
+  assert.deepEqual(ch.readChanges('update', { name: 'x' }), [{ field: 'name', after: 'x', changed: false }])
+  assert.deepEqual(ch.readChanges('submit', { flags: ['below_min_price', 'insufficient_stock'] }), [
+    { field: 'flags', after: ['below_min_price', 'insufficient_stock'], changed: false },
+  ])
+  assert.deepEqual(ch.readChanges('login', {}), [])
+  assert.deepEqual(ch.readChanges('update', null), [])
+})
+
+test('audit values read as text, never as JSON', () => {
+  const label = (f, v) => (f === 'roles' ? v.toUpperCase() : v)
+  assert.equal(ch.valueText(['sales_rep', 'finance'], ', ', label, 'roles'), 'SALES_REP, FINANCE')
+  assert.equal(ch.valueText({ method: 'net', net_days: 30, prepay_percent: null }, '、'), 'net 30')
+  assert.equal(ch.valueText([{ name: '王芳', phone: '138', email: '' }], '、'), '王芳 138')
+  assert.equal(ch.valueText(null, '、'), '—')
+  assert.equal(ch.valueText('', '、'), '—')
+  assert.equal(ch.valueText(12, '、'), '12')
+  assert.equal(ch.camel('lead_time_days'), 'leadTimeDays')
+})

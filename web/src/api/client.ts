@@ -166,3 +166,17 @@ export async function fetchAll<T>(
   }
   return { items, total, truncated: items.length < total }
 }
+
+// fn over items with at most `limit` calls at a time; the results in the items' order.
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}

@@ -74,6 +74,7 @@ const messages: Messages = {
     unknown: 'Unknown',
     seconds: '{n} second | {n} seconds',
     minutes: '{n} minute | {n} minutes',
+    listSep: ', ',
   },
   login: {
     title: 'Sign in',
@@ -209,6 +210,9 @@ const messages: Messages = {
     data: 'Data',
     at: 'Time',
     entity: 'Record',
+    qtyDelta: 'Change',
+    round: 'Round',
+    passwordChanged: 'changed',
   },
   movementKind: {
     adjustment: 'Adjustment',
@@ -339,6 +343,7 @@ const messages: Messages = {
     retryEditSafe: 'The change may or may not have taken effect. Retrying is safe: if it already did, the retry is refused by its version (If-Match) with "the order has changed", so nothing is changed twice.',
     retry: 'Retry',
     savedByEarlierAttempt: 'Order {number} had been created by the earlier attempt; the changes you made to the form since were not saved — check the order.',
+    onLines: 'line {lines} | lines {lines}',
   },
   action: {
     edit: 'Edit',
@@ -370,7 +375,7 @@ const messages: Messages = {
     decided: 'Decided',
     empty: 'No orders are waiting for your review',
     stockAlerts: 'Stock alerts',
-    stockAlertsHint: '{n} stock rows are below their safety stock',
+    stockAlertsHint: '{n} stock row is below its safety stock | {n} stock rows are below their safety stock',
     openStock: 'Open stock',
   },
   myOrders: {

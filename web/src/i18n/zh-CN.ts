@@ -72,6 +72,7 @@ export default {
     unknown: '未知',
     seconds: '{n} 秒',
     minutes: '{n} 分钟',
+    listSep: '、',
   },
   login: {
     title: '登录',
@@ -207,6 +208,9 @@ export default {
     data: '内容',
     at: '时间',
     entity: '对象',
+    qtyDelta: '变动数量',
+    round: '评审轮次',
+    passwordChanged: '已修改',
   },
   movementKind: {
     adjustment: '库存调整',
@@ -337,6 +341,7 @@ export default {
     retryEditSafe: '修改可能已经生效，也可能没有。可以放心重试：如果已经生效，重试会因版本号（If-Match）被拒绝，提示订单已被修改，不会重复修改。',
     retry: '重试',
     savedByEarlierAttempt: '订单 {number} 已在先前的尝试中创建；之后在表单中的修改没有保存，请在订单中核对。',
+    onLines: '第 {lines} 行',
   },
   action: {
     edit: '编辑',

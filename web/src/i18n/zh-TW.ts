@@ -74,6 +74,7 @@ const messages: Messages = {
     unknown: '未知',
     seconds: '{n} 秒',
     minutes: '{n} 分鐘',
+    listSep: '、',
   },
   login: {
     title: '登入',
@@ -209,6 +210,9 @@ const messages: Messages = {
     data: '內容',
     at: '時間',
     entity: '對象',
+    qtyDelta: '變動數量',
+    round: '評審輪次',
+    passwordChanged: '已修改',
   },
   movementKind: {
     adjustment: '庫存調整',
@@ -339,6 +343,7 @@ const messages: Messages = {
     retryEditSafe: '修改可能已經生效，也可能沒有。可以放心重試：如果已經生效，重試會因版本號（If-Match）被拒絕，提示訂單已被修改，不會重複修改。',
     retry: '重試',
     savedByEarlierAttempt: '訂單 {number} 已在先前的嘗試中建立；之後在表單中的修改沒有儲存，請在訂單中核對。',
+    onLines: '第 {lines} 行',
   },
   action: {
     edit: '編輯',

@@ -1,7 +1,8 @@
 // Unit tests of the console's pure modules: the money rules (src/lib/money.ts) against
-// the server's own test tables, the safe retry of order creation (src/lib/idempotent.ts)
-// and the audit log's change texts (src/lib/changes.ts). Compiles each TypeScript module
-// (they import nothing) with the project's TypeScript and runs it under node:test.
+// the server's own test tables, the safe retry of order creation (src/lib/idempotent.ts),
+// the audit log's change texts (src/lib/changes.ts) and reading Retry-After
+// (src/api/client.ts). Compiles each TypeScript module (they import nothing but types)
+// with the project's TypeScript and runs it under node:test.
 // Usage: npm run test:unit
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -14,8 +15,8 @@ import { LINE_CASES, WORD_CASES } from './money-cases.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const outDir = mkdtempSync(join(tmpdir(), 'ordo-unit-'))
-async function loadLib(name) {
-  const source = readFileSync(join(here, `../src/lib/${name}.ts`), 'utf8')
+async function loadLib(name, dir = 'lib') {
+  const source = readFileSync(join(here, `../src/${dir}/${name}.ts`), 'utf8')
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText
@@ -26,6 +27,7 @@ async function loadLib(name) {
 const m = await loadLib('money')
 const idem = await loadLib('idempotent')
 const ch = await loadLib('changes')
+const client = await loadLib('client', 'api')
 
 test('priceLine matches the server table', () => {
   for (const [mode, qty, price, disc, tax, net, taxAmt, gross] of LINE_CASES) {
@@ -197,4 +199,20 @@ test('audit values read as text, never as JSON', () => {
   assert.equal(ch.valueText('', '、'), '—')
   assert.equal(ch.valueText(12, '、'), '12')
   assert.equal(ch.camel('lead_time_days'), 'leadTimeDays')
+})
+
+test('Retry-After is read in seconds or as a date', () => {
+  const now = Date.parse('2026-12-06T10:00:00Z')
+  assert.equal(client.parseRetryAfter('300', now), 300)
+  assert.equal(client.parseRetryAfter(' 42 ', now), 42)
+  assert.equal(client.parseRetryAfter('Sun, 06 Dec 2026 10:04:30 GMT', now), 270)
+  assert.equal(client.parseRetryAfter('Sun, 06 Dec 2026 09:00:00 GMT', now), 0)
+  assert.equal(client.parseRetryAfter(299.2, now), 300) // details.retry_after as a number
+  assert.equal(client.parseRetryAfter('soon', now), null)
+  assert.equal(client.parseRetryAfter(null, now), null)
+  assert.equal(client.parseRetryAfter('', now), null)
+  assert.equal(new client.ApiError(429, 'rate_limited', 'x', { retry_after: '120' }).retryAfter, 120)
+  assert.equal(new client.ApiError(429, 'rate_limited', 'x', { retry_after: '120' }, 60).retryAfter, 60)
+  assert.equal(new client.ApiError(503, 'unavailable', 'x').outcomeUnknown, true)
+  assert.equal(new client.ApiError(422, 'validation_failed', 'x').outcomeUnknown, false)
 })

@@ -72,6 +72,9 @@ const messages: Messages = {
     to: 'To',
     to_: 'to',
     unknown: 'Unknown',
+    seconds: '{n} second | {n} seconds',
+    minutes: '{n} minute | {n} minutes',
+    listSep: ', ',
   },
   login: {
     title: 'Sign in',
@@ -84,6 +87,8 @@ const messages: Messages = {
     expired: 'Your session has expired. Please sign in again.',
     loggedOut: 'You have signed out.',
     demoHint: 'Demo users: sales1 / manager / finance / warehouse …, password demo1234',
+    locked: 'Too many failed sign-ins. Try again in {wait}.',
+    lockedNoTime: 'Too many failed sign-ins. Try again later.',
   },
   status: {
     draft: 'Draft',
@@ -205,6 +210,9 @@ const messages: Messages = {
     data: 'Data',
     at: 'Time',
     entity: 'Record',
+    qtyDelta: 'Change',
+    round: 'Round',
+    passwordChanged: 'changed',
   },
   movementKind: {
     adjustment: 'Adjustment',
@@ -330,6 +338,12 @@ const messages: Messages = {
     stockByWarehouse: 'Available by warehouse: {list}',
     noStock: 'No stock',
     customerOrders: 'Orders of this customer',
+    outcomeUnknown: 'The server did not confirm whether the order was saved',
+    retryCreateSafe: 'The order may or may not have been saved. Retrying is safe: the retry reuses this submission\'s Idempotency-Key, so it cannot create a second order.',
+    retryEditSafe: 'The change may or may not have taken effect. Retrying is safe: if it already did, the retry is refused by its version (If-Match) with "the order has changed", so nothing is changed twice.',
+    retry: 'Retry',
+    savedByEarlierAttempt: 'Order {number} had been created by the earlier attempt; the changes you made to the form since were not saved — check the order.',
+    onLines: 'line {lines} | lines {lines}',
   },
   action: {
     edit: 'Edit',
@@ -361,7 +375,7 @@ const messages: Messages = {
     decided: 'Decided',
     empty: 'No orders are waiting for your review',
     stockAlerts: 'Stock alerts',
-    stockAlertsHint: '{n} stock rows are below their safety stock',
+    stockAlertsHint: '{n} stock row is below its safety stock | {n} stock rows are below their safety stock',
     openStock: 'Open stock',
   },
   myOrders: {

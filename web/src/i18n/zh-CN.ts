@@ -70,6 +70,9 @@ export default {
     to: '结束日期',
     to_: '至',
     unknown: '未知',
+    seconds: '{n} 秒',
+    minutes: '{n} 分钟',
+    listSep: '、',
   },
   login: {
     title: '登录',
@@ -82,6 +85,8 @@ export default {
     expired: '登录已过期，请重新登录',
     loggedOut: '您已退出登录',
     demoHint: '演示账号：sales1 / manager / finance / warehouse …，密码 demo1234',
+    locked: '登录失败次数过多，请 {wait}后再试',
+    lockedNoTime: '登录失败次数过多，请稍后再试',
   },
   status: {
     draft: '草稿',
@@ -203,6 +208,9 @@ export default {
     data: '内容',
     at: '时间',
     entity: '对象',
+    qtyDelta: '变动数量',
+    round: '评审轮次',
+    passwordChanged: '已修改',
   },
   movementKind: {
     adjustment: '库存调整',
@@ -328,6 +336,12 @@ export default {
     stockByWarehouse: '各仓可用：{list}',
     noStock: '暂无库存',
     customerOrders: '该客户的订单',
+    outcomeUnknown: '服务器没有确认是否已保存',
+    retryCreateSafe: '订单可能已经保存，也可能没有。可以放心重试：重试沿用这次提交的幂等键（Idempotency-Key），不会重复创建订单。',
+    retryEditSafe: '修改可能已经生效，也可能没有。可以放心重试：如果已经生效，重试会因版本号（If-Match）被拒绝，提示订单已被修改，不会重复修改。',
+    retry: '重试',
+    savedByEarlierAttempt: '订单 {number} 已在先前的尝试中创建；之后在表单中的修改没有保存，请在订单中核对。',
+    onLines: '第 {lines} 行',
   },
   action: {
     edit: '编辑',

@@ -72,6 +72,9 @@ const messages: Messages = {
     to: '結束日期',
     to_: '至',
     unknown: '未知',
+    seconds: '{n} 秒',
+    minutes: '{n} 分鐘',
+    listSep: '、',
   },
   login: {
     title: '登入',
@@ -84,6 +87,8 @@ const messages: Messages = {
     expired: '登入已逾時，請重新登入',
     loggedOut: '您已登出',
     demoHint: '示範帳號：sales1 / manager / finance / warehouse …，密碼 demo1234',
+    locked: '登入失敗次數過多，請 {wait}後再試',
+    lockedNoTime: '登入失敗次數過多，請稍後再試',
   },
   status: {
     draft: '草稿',
@@ -205,6 +210,9 @@ const messages: Messages = {
     data: '內容',
     at: '時間',
     entity: '對象',
+    qtyDelta: '變動數量',
+    round: '評審輪次',
+    passwordChanged: '已修改',
   },
   movementKind: {
     adjustment: '庫存調整',
@@ -330,6 +338,12 @@ const messages: Messages = {
     stockByWarehouse: '各倉可用：{list}',
     noStock: '暫無庫存',
     customerOrders: '該客戶的訂單',
+    outcomeUnknown: '伺服器沒有確認是否已儲存',
+    retryCreateSafe: '訂單可能已經儲存，也可能沒有。可以放心重試：重試沿用這次提交的冪等鍵（Idempotency-Key），不會重複建立訂單。',
+    retryEditSafe: '修改可能已經生效，也可能沒有。可以放心重試：如果已經生效，重試會因版本號（If-Match）被拒絕，提示訂單已被修改，不會重複修改。',
+    retry: '重試',
+    savedByEarlierAttempt: '訂單 {number} 已在先前的嘗試中建立；之後在表單中的修改沒有儲存，請在訂單中核對。',
+    onLines: '第 {lines} 行',
   },
   action: {
     edit: '編輯',

@@ -144,6 +144,8 @@ Response Api::Handle(const Request& req) {
                             IsConsolePath(req.path) ? kConsolePolicy : kDataPolicy);
   resp.headers.emplace_back("X-Frame-Options", "DENY");
   resp.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Answers of the API are data of this moment (orders, stock): never kept by a cache.
+  if (!IsConsolePath(req.path)) resp.headers.emplace_back("Cache-Control", "no-store");
   return resp;
 }
 
@@ -155,9 +157,9 @@ Response Api::Route(const Request& req) {
   Response resp;
   if (req.path == "/healthz") {
     Status st = services_.deps.store->Ping();
+    // API.md: {"status": "ok"} or 503 {"status": "unavailable"} (a load balancer's check).
     resp = st.ok() ? JsonResponse(200, {{"status", "ok"}})
-                   : ErrorResponse(Status(Code::kUnavailable, "database unreachable"),
-                                   req.request_id, LangOf(req));
+                   : JsonResponse(503, {{"status", "unavailable"}});
   } else if (req.path == "/api/openapi.json") {
     resp.body = std::string(kOpenApiJson);
   } else if (req.path.rfind("/api/", 0) == 0) {

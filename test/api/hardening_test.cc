@@ -490,7 +490,32 @@ TEST_F(HardeningTest, AnswersCarrySecurityHeaders) {
     EXPECT_EQ(api.header("x-frame-options"), "DENY") << api;
     EXPECT_EQ(api.header("content-security-policy"), "default-src 'none'; frame-ancestors 'none'")
         << api;
+    // Orders and stock change under a cache's feet: API answers are never stored.
+    EXPECT_EQ(api.header("cache-control"), "no-store") << api;
   }
+  EXPECT_NE(console.header("cache-control"), "no-store");
+}
+
+// Changing one's language alone, or sending what is already there, writes no audit event
+// and keeps the version; a real change records only what changed.
+TEST_F(HardeningTest, AProfileUpdateThatChangesNothingWritesNothing) {
+  const int64_t id = CreateUser("profile_noop", {"sales_rep"});
+  ASSERT_NE(id, 0);
+  HttpClient me = ClientWithToken(Login("profile_noop", kUserPassword));
+  const std::string sql_updates =
+      "SELECT count(*) FROM events WHERE entity = 'user' AND action = 'update' AND entity_id = " +
+      std::to_string(id);
+  const json before = json::parse(me.Get("/api/v1/me").body);
+  const Reply same = me.Patch("/api/v1/me", json{{"display_name", before["display_name"]}}.dump());
+  ASSERT_EQ(same.status, 200) << same;
+  EXPECT_EQ(json::parse(same.body)["version"], before["version"]);
+  EXPECT_EQ(DbCount(sql_updates), 0);
+  ASSERT_EQ(me.Patch("/api/v1/me", R"({"locale":"en"})").status, 200);
+  EXPECT_EQ(DbCount(sql_updates), 1);
+  const json event = AdminGet("/api/v1/audit/events?entity=user&action=update&entity_id=" +
+                              std::to_string(id))["items"][0];
+  EXPECT_EQ(event["data"], (json{{"locale", {{"before", before["locale"]}, {"after", "en"}}}}))
+      << event;
 }
 
 // One spelling per record: "01", "1/" and empty segments are not record 1.

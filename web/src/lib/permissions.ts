@@ -14,6 +14,7 @@ export const WAREHOUSE_WRITERS: Role[] = ['admin', 'warehouse']
 export const STOCK_WRITERS: Role[] = ['admin', 'warehouse']
 export const USER_READERS: Role[] = ['admin', 'auditor']
 export const AUDIT_READERS: Role[] = ['admin', 'auditor']
+export const SETTINGS_WRITERS: Role[] = ['admin']
 export const REVIEWERS: Role[] = ['admin', 'sales_manager', 'finance', 'warehouse']
 export const STAFF: Role[] = [
   'admin', 'sales_rep', 'sales_manager', 'finance', 'warehouse', 'production', 'logistics',

@@ -3,6 +3,8 @@
 // submits it; the three reviewers approve it (sales with a price override, after the
 // server refused the approval without one); the order is confirmed with its timeline; it
 // is found by its number; the language switches to traditional Chinese and English.
+// Reviewing one's own order is refused (409 self_review, shown in the server's words)
+// until the admin allows it on the company settings page, which non-admins do not have.
 // Along the way: Enter on the login page sends one request and a locked account is told
 // how long to wait; an order whose answer is lost (503) is retried with the same
 // Idempotency-Key and exists once. Each main screen is saved under test/e2e/screens/, in
@@ -404,6 +406,63 @@ describe('web console', () => {
     await rows.first().waitFor()
     assert.ok((await rows.count()) >= 5) // create, submit, three reviews (and the confirm)
     await shot('22-audit-log')
+  })
+
+  it('self review is refused until the admin allows it in the company settings, which only the admin sees', async () => {
+    // An order the sales manager entered and submitted, and one the admin did.
+    const manager = apiClient(server.base)
+    await manager.login(USERS.manager.username, PASSWORD)
+    const order = { customer_id: seeded.customer, channel: 'phone', lines: [{ product_id: seeded.pump, qty: '1', unit_price: '100.00' }], submit: true }
+    const managers = await manager.call('POST', '/orders', order)
+    const admins = await adminApi.call('POST', '/orders', order)
+
+    // The manager has no company settings, and is refused the review of their own order
+    // in the server's words (zh-CN, from Accept-Language).
+    await login('manager')
+    assert.equal(await page.locator('[data-test="nav-/admin/settings"]').count(), 0)
+    await page.goto(server.base + '/admin/settings')
+    await page.waitForURL((url) => url.pathname === '/reviews')
+    await page.goto(server.base + `/orders/${managers.id}`)
+    await page.locator('[data-test=act-review]').click()
+    await page.locator('[data-test=review-dialog]').waitFor()
+    await page.locator('[data-test=review-ok]').click()
+    const refused = page.locator('[data-test=self-review-refused]')
+    await refused.waitFor()
+    assert.match(await refused.innerText(), /不能评审自己的订单[\s\S]*不能评审自己录入或最后修改的订单[\s\S]*系统管理员/)
+    assert.equal(await page.locator('[data-test=review-ok]').isDisabled(), true)
+    await shot('23-self-review-refused')
+    await page.keyboard.press('Escape')
+
+    // The admin's own order: a note instead of the Review button, until allowed.
+    await login('admin')
+    await page.goto(server.base + `/orders/${admins.id}`)
+    await page.locator('[data-test=self-review-note]').waitFor()
+    assert.equal(await page.locator('[data-test=act-review]').count(), 0)
+    await shot('23b-self-review-note')
+    await page.locator('[data-test="nav-/admin/settings"]').click()
+    await page.waitForURL(/\/admin\/settings$/)
+    const name = page.locator('[data-test=company-name]')
+    await name.fill('上海奥德机电设备有限公司')
+    await page.locator('[data-test=allow-self-review]').click()
+    await page.locator('[data-test=settings-state]', { hasText: '有未保存的修改' }).waitFor()
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith('/api/v1/settings'))
+    await page.locator('[data-test=settings-save]').click()
+    // Only what changed is sent.
+    assert.deepEqual((await patch).postDataJSON(), { company: { name: '上海奥德机电设备有限公司' }, allow_self_review: true })
+    await page.locator('[data-test=settings-state]', { hasText: '没有未保存的修改' }).waitFor()
+    await shot('24-company-settings')
+    await page.reload()
+    await name.waitFor()
+    assert.equal(await name.inputValue(), '上海奥德机电设备有限公司')
+    await page.locator('[data-test=allow-self-review].is-checked').waitFor()
+
+    // Now the admin reviews their own order.
+    await page.goto(server.base + `/orders/${admins.id}`)
+    await page.locator('[data-test=act-review]').click()
+    await page.locator('[data-test=review-dialog]').waitFor()
+    await page.locator('[data-test=review-ok]').click()
+    await page.locator('[data-test=review-dialog]').waitFor({ state: 'hidden' })
+    assert.equal(await page.locator('[data-test=self-review-note]').count(), 0)
   })
 
   it('an expired session returns to the login page with a message', async () => {

@@ -37,6 +37,7 @@ function screenList({ orderPath, draftPath }) {
     { name: 'products', path: '/products', ready: '[data-test=product-table] .el-table__row' },
     { name: 'stock', path: '/stock', ready: '[data-test=stock-table] .el-table__row' },
     { name: 'audit-log', path: '/admin/audit', ready: '[data-test=audit-table] .el-table__row' },
+    { name: 'company-settings', path: '/admin/settings', ready: '[data-test=company-name]', end: true },
   ]
 }
 

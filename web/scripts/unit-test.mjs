@@ -1,8 +1,8 @@
 // Unit tests of the console's pure modules: the money rules (src/lib/money.ts) against
 // the server's own test tables, the safe retry of order creation (src/lib/idempotent.ts),
-// the audit log's change texts (src/lib/changes.ts) and reading Retry-After
-// (src/api/client.ts). Compiles each TypeScript module (they import nothing but types)
-// with the project's TypeScript and runs it under node:test.
+// the audit log's change texts and what a form changed (src/lib/changes.ts), and reading
+// Retry-After (src/api/client.ts). Compiles each TypeScript module (they import nothing
+// but types) with the project's TypeScript and runs it under node:test.
 // Usage: npm run test:unit
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -197,8 +197,34 @@ test('audit values read as text, never as JSON', () => {
   assert.equal(ch.valueText([{ name: '王芳', phone: '138', email: '' }], '、'), '王芳 138')
   assert.equal(ch.valueText(null, '、'), '—')
   assert.equal(ch.valueText('', '、'), '—')
+  assert.equal(ch.valueText({ name: '', phone: '' }, '、'), '—')
   assert.equal(ch.valueText(12, '、'), '12')
   assert.equal(ch.camel('lead_time_days'), 'leadTimeDays')
+})
+
+test('a settings PATCH carries only what changed, objects key by key', () => {
+  const before = {
+    company: { name: 'A', phone: '1' },
+    freight_tax_rate: '0.09',
+    complaint_deadlines: { quality: { acknowledge_days: 1, resolve_days: 5 }, other: { acknowledge_days: 1, resolve_days: 5 } },
+    allow_self_review: false,
+    confirmation_channels: ['partner'],
+  }
+  const same = structuredClone(before)
+  assert.equal(ch.changedPart(before, same), undefined)
+  const after = structuredClone(before)
+  after.company.name = 'B'
+  after.complaint_deadlines.other.resolve_days = 7
+  after.allow_self_review = true
+  after.confirmation_channels = ['phone', 'partner']
+  assert.deepEqual(ch.changedPart(before, after), {
+    company: { name: 'B' },
+    complaint_deadlines: { other: { resolve_days: 7 } },
+    allow_self_review: true,
+    confirmation_channels: ['phone', 'partner'], // a list goes whole
+  })
+  // A value cleared to null is a change; a key the server did not send goes whole.
+  assert.deepEqual(ch.changedPart({ a: 1 }, { a: null, b: { c: 1 } }), { a: null, b: { c: 1 } })
 })
 
 test('Retry-After is read in seconds or as a date', () => {

@@ -3,6 +3,7 @@
 //   {"active": [true, false]}                              older update and edit events: [before, after]
 //   {"name": "x", "code": "C1"}                            plain values: create, adjust, older updates
 // The console turns each into "field: before → after" or "field: value".
+// And the other way round: what a form changed, for a PATCH (changedPart).
 //
 // No imports, so that the unit tests (scripts/unit-test.mjs) can load it on its own.
 
@@ -50,10 +51,11 @@ export function valueText(
   if (typeof v === 'boolean') return label(field, String(v))
   if (Array.isArray(v)) return v.length ? v.map((x) => valueText(x, sep, label, field)).join(sep) : '—'
   if (typeof v === 'object') {
-    return Object.entries(v as Record<string, unknown>)
+    const text = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
       .map(([k, x]) => (typeof x === 'object' ? valueText(x, sep, label, k) : label(k, String(x))))
       .join(' ')
+    return text || '—' // every field empty (a company with no details yet)
   }
   return String(v)
 }
@@ -61,4 +63,23 @@ export function valueText(
 // snake_case API field → camelCase label key ("credit_limit" → "creditLimit").
 export function camel(field: string): string {
   return field.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+// The part of `after` that differs from `before`, for a PATCH that replaces objects key by
+// key (the company settings): objects keep only their changed keys, recursively; anything
+// else (text, numbers, lists) has changed or not as a whole. undefined when nothing has.
+export function changedPart(before: unknown, after: unknown): unknown {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(after)) {
+      const c = changedPart(before[k], v)
+      if (c !== undefined) out[k] = c
+    }
+    return Object.keys(out).length ? out : undefined
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? undefined : after
 }

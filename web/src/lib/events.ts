@@ -27,10 +27,13 @@ const FIELD_KEYS: Record<string, string> = {
   round: 'audit.round',
   comment: 'order.comment',
 }
+// Where the labels of a record's fields are when the section is not named as the record.
+const SECTIONS: Record<string, string> = { settings: 'companySettings' }
 // The closed sets whose codes are translated, by field.
 const CODE_GROUPS: Record<string, string> = {
   roles: 'role',
   channel: 'channel',
+  confirmation_channels: 'channel',
   method: 'paymentMethod',
   price_mode: 'priceMode',
   invoice_type: 'invoiceType',
@@ -45,7 +48,7 @@ const MONEY = /(price|limit|gross|net|tax|freight|amount|discount)$/
 const DECIMAL = /^-?\d+(\.\d+)?$/
 
 export function fieldLabel(entity: string, field: string): string {
-  for (const key of [FIELD_KEYS[field], `${entity}.${camel(field)}`, `order.${camel(field)}`, `common.${camel(field)}`]) {
+  for (const key of [FIELD_KEYS[field], `${SECTIONS[entity] ?? entity}.${camel(field)}`, `order.${camel(field)}`, `common.${camel(field)}`]) {
     if (key && te(key)) return t(key)
   }
   return field

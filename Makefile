@@ -22,7 +22,9 @@ build: setup $(BUILD)/CMakeCache.txt web
 web:
 	@if [ -f web/package.json ]; then cd web && npm run build --silent; fi
 
-run: build
+# Builds only what it serves, the server and the console; `make build` builds everything.
+run: setup $(BUILD)/CMakeCache.txt web
+	cmake --build $(BUILD) -j $(JOBS) --target ordo
 	@if [ ! -f $(DATA_DIR)/ordo.db ]; then \
 	  echo "ordo: first run: loading demo data into $(DATA_DIR)/ordo.db"; \
 	  ./$(BUILD)/ordo demo --db sqlite:$(DATA_DIR)/ordo.db; fi

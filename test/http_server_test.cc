@@ -1,12 +1,9 @@
 // The HTTP server in process: a trivial handler behind a real socket on port 0.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,6 +23,8 @@ namespace ordo::http {
 namespace {
 
 using nlohmann::json;
+using ordo::test::ConnectRaw;
+using ordo::test::Headers;
 using ordo::test::HttpClient;
 using ordo::test::Reply;
 
@@ -43,6 +42,7 @@ Response Echo(const Request& request) {
                        {"body", request.body},
                        {"request_id", request.request_id},
                        {"remote_addr", request.remote_addr},
+                       {"client_addr", request.client_addr},
                        {"x", request.Query("x")},
                        {"has_flag", request.HasQuery("flag")},
                        {"user_agent", request.Header("user-agent")}}
@@ -81,21 +81,6 @@ class RunningServer {
   std::atomic<bool> returned_{false};
 };
 
-// A plain socket, for what HttpClient cannot do (half-sent requests, idle connections).
-int ConnectRaw(uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Everything until the peer closes (10 s at most).
 std::string ReadUntilEof(int fd) {
   std::string out;
@@ -109,6 +94,18 @@ std::string ReadUntilEof(int fd) {
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+// How long the server takes to hang up on a new connection that sends nothing (it must
+// answer nothing); 10 s at most.
+std::chrono::steady_clock::duration SilentConnectionLifetime(uint16_t port) {
+  const int fd = ConnectRaw(port);
+  EXPECT_GE(fd, 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(ReadUntilEof(fd), "");
+  const auto lived = std::chrono::steady_clock::now() - start;
+  close(fd);
+  return lived;
 }
 
 bool IsGeneratedId(const std::string& id) {
@@ -127,6 +124,7 @@ TEST(HttpServerTest, ServesAHandler) {
   EXPECT_EQ(body["method"], "GET");
   EXPECT_EQ(body["path"], "/hello");
   EXPECT_EQ(body["remote_addr"], "127.0.0.1");
+  EXPECT_EQ(body["client_addr"], "127.0.0.1");
   EXPECT_EQ(body["user_agent"], "ordo-test");
 
   const Reply post = client.Post("/orders", R"({"a":1})", {{"X-Custom-Header", "Yes"}});
@@ -458,14 +456,9 @@ TEST(HttpServerTest, ClosesIdleConnectionsAfterTheTimeout) {
   options.idle_timeout_seconds = 1;
   RunningServer server(Echo, options);
   // A connection that never sends a request: the server hangs up without an answer.
-  const int fd = ConnectRaw(server.port());
-  ASSERT_GE(fd, 0);
-  const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(ReadUntilEof(fd), "");
-  const auto waited = std::chrono::steady_clock::now() - start;
+  const auto waited = SilentConnectionLifetime(server.port());
   EXPECT_GE(waited, std::chrono::milliseconds(900));
   EXPECT_LT(waited, std::chrono::seconds(9));
-  close(fd);
 
   // A kept-alive client notices the closed connection and reconnects transparently.
   HttpClient client = server.Client();
@@ -495,6 +488,240 @@ TEST(HttpServerTest, ServesConcurrentClients) {
     }));
   }
   for (auto& r : results) EXPECT_EQ(r.get(), 10);
+}
+
+// Captures what the server logs while alive (spdlog's default logger is process-wide).
+class LogCapture {
+ public:
+  LogCapture()
+      : previous_(spdlog::default_logger()),
+        capture_(std::make_shared<spdlog::logger>(
+            "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_))) {
+    spdlog::set_default_logger(capture_);
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  std::string text() const {
+    capture_->flush();
+    return log_.str();
+  }
+
+ private:
+  std::ostringstream log_;
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<spdlog::logger> capture_;
+};
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(HttpServerTest, EveryAnswerSaysNosniff) {
+  ServerOptions options;
+  options.body_limit = 10;
+  RunningServer server(Echo, options);
+  HttpClient client = server.Client();
+  EXPECT_EQ(client.Get("/x").header("x-content-type-options"), "nosniff");
+  const Reply too_large = client.Post("/x", std::string(100, 'x'));
+  ASSERT_EQ(too_large.status, 413) << too_large;
+  EXPECT_EQ(too_large.header("x-content-type-options"), "nosniff");
+}
+
+TEST(HttpServerTest, ItsOwnErrorsSpeakTheCallersLanguage) {
+  ServerOptions options;
+  options.body_limit = 10;
+  options.localize = [](const Request& r, std::string_view english) {
+    return r.Header("accept-language") == "xx" ? "[xx] " + std::string(english)
+                                               : std::string(english);
+  };
+  RunningServer server(Echo, options);
+  HttpClient client = server.Client();
+  const Reply too_large = client.Post("/x", std::string(100, 'x'), {{"Accept-Language", "xx"}});
+  ASSERT_EQ(too_large.status, 413) << too_large;
+  EXPECT_EQ(too_large.json()["error"]["message"], "[xx] request body exceeds 10 bytes");
+  EXPECT_EQ(client.Post("/x", std::string(100, 'x')).json()["error"]["message"],
+            "request body exceeds 10 bytes");
+  const Reply bad_target = client.Get("/a%zz", {{"Accept-Language", "xx"}});
+  EXPECT_EQ(bad_target.json()["error"]["message"], "[xx] malformed request target");
+}
+
+TEST(HttpServerTest, RefusesMethodsItDoesNotKnow) {
+  std::atomic<int> calls{0};
+  LogCapture log;
+  RunningServer server([&calls](const Request& r) {
+    ++calls;
+    return Echo(r);
+  });
+  HttpClient client = server.Client();
+  const std::string huge(10000, 'A');
+  for (const std::string& method : {huge, std::string("FOO"), std::string("GETT")}) {
+    const Reply reply = client.Request(method, "/healthz");
+    ASSERT_EQ(reply.status, 400) << method.substr(0, 20) << ": " << reply;
+    EXPECT_EQ(reply.json()["error"]["code"], "bad_request");
+    EXPECT_EQ(reply.json()["error"]["message"], "unknown method");
+  }
+  EXPECT_EQ(calls.load(), 0);
+  // Methods the server knows reach the handler, which decides.
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    EXPECT_EQ(client.Request(method, "/x").status, 200) << method;
+  }
+  EXPECT_EQ(calls.load(), 6);
+  server.StopAndJoin();
+  const std::string text = log.text();
+  EXPECT_NE(text.find(std::string(16, 'A') + "... /healthz 400"), std::string::npos) << text;
+  EXPECT_EQ(text.find(std::string(17, 'A')), std::string::npos) << "the log holds the whole method";
+}
+
+// X-Forwarded-For names the client only when the peer is a trusted proxy; then the
+// right-most address that is not a trusted proxy is the client (what lies left of it
+// the client wrote itself).
+TEST(HttpServerTest, TakesTheClientFromXForwardedForOfTrustedProxiesOnly) {
+  auto client_of = [](const std::string& trusted, const Headers& headers) {
+    ServerOptions options;
+    options.trusted_proxies = trusted;
+    RunningServer server(Echo, options);
+    const Reply reply = server.Client().Get("/", headers);
+    EXPECT_EQ(reply.status, 200) << reply;
+    EXPECT_EQ(reply.json()["remote_addr"], "127.0.0.1");
+    return reply.json()["client_addr"].get<std::string>();
+  };
+  const Headers xff = {{"X-Forwarded-For", "1.1.1.1, 203.0.113.9"}};
+  // Nobody trusted (the default), or a list without the peer: the header is ignored.
+  EXPECT_EQ(client_of("", xff), "127.0.0.1");
+  EXPECT_EQ(client_of("10.0.0.0/8, ::1", xff), "127.0.0.1");
+  // The peer trusted: the right-most entry; 1.1.1.1 may be spoofed by the client.
+  EXPECT_EQ(client_of("127.0.0.1", xff), "203.0.113.9");
+  EXPECT_EQ(client_of("127.0.0.0/8", xff), "203.0.113.9");
+  EXPECT_EQ(client_of(" 10.0.0.1 ,127.0.0.1/32,", xff), "203.0.113.9");
+  // A chain of trusted proxies is skipped.
+  EXPECT_EQ(client_of("127.0.0.1, 10.0.0.0/8", {{"X-Forwarded-For", "1.1.1.1, 2.2.2.2, 10.1.2.3"}}),
+            "2.2.2.2");
+  // Every entry trusted: the left-most.
+  EXPECT_EQ(client_of("127.0.0.1, 10.0.0.0/8", {{"X-Forwarded-For", "10.9.9.9, 10.1.2.3"}}),
+            "10.9.9.9");
+  // IPv6, and IPv4 written as IPv4-mapped IPv6.
+  EXPECT_EQ(client_of("127.0.0.1", {{"X-Forwarded-For", "2001:db8::1"}}), "2001:db8::1");
+  EXPECT_EQ(client_of("127.0.0.1", {{"X-Forwarded-For", "::ffff:198.51.100.4"}}), "198.51.100.4");
+  // Something that is not an address stops the walk at the last good hop.
+  EXPECT_EQ(client_of("127.0.0.1", {{"X-Forwarded-For", "1.1.1.1, <script>"}}), "127.0.0.1");
+  EXPECT_EQ(client_of("127.0.0.1, 10.0.0.0/8", {{"X-Forwarded-For", "junk, 10.0.0.7"}}),
+            "10.0.0.7");
+  // No header: the peer.
+  EXPECT_EQ(client_of("127.0.0.1", {}), "127.0.0.1");
+
+  // Several header fields are one list, in order.
+  ServerOptions options;
+  options.trusted_proxies = "127.0.0.1, 10.0.0.0/8";
+  RunningServer server(Echo, options);
+  const Reply reply = HttpClient::SendRaw(
+      "127.0.0.1", server.port(),
+      "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 1.1.1.1\r\nX-Forwarded-For: "
+      "10.0.0.7\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(reply.status, 200) << reply;
+  EXPECT_EQ(reply.json()["client_addr"], "1.1.1.1");
+}
+
+TEST(HttpServerTest, LogsTheClientAndTheProxyItCameThrough) {
+  LogCapture log;
+  {
+    ServerOptions options;
+    options.trusted_proxies = "127.0.0.1";
+    RunningServer server(Echo, options);
+    EXPECT_EQ(server.Client().Get("/p", {{"X-Forwarded-For", "203.0.113.9"}}).status, 200);
+  }
+  const std::string text = log.text();
+  EXPECT_NE(text.find("from=203.0.113.9 via=127.0.0.1"), std::string::npos) << text;
+}
+
+TEST(HttpServerTest, StartRefusesAMalformedTrustedProxyList) {
+  for (const char* bad :
+       {"nonsense", "10.0.0.0/33", "10.0.0.1/", "1.2.3.4, ::1/129", "300.1.1.1"}) {
+    ServerOptions options;
+    options.port = 0;
+    options.trusted_proxies = bad;
+    Server server(options, Echo);
+    const Status status = server.Start();
+    EXPECT_EQ(status.code(), Code::kValidationFailed) << bad;
+    EXPECT_NE(status.message().find("not an address or CIDR block"), std::string::npos)
+        << status.message();
+  }
+}
+
+TEST(HttpServerTest, ClosesANewConnectionThatSendsNothingAfterTheHeaderTimeout) {
+  ServerOptions options;
+  options.header_timeout_seconds = 1;
+  options.idle_timeout_seconds = 60;
+  RunningServer server(Echo, options);
+  const auto waited = SilentConnectionLifetime(server.port());
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(5));
+
+  // A connection that has been served waits for its next request the idle timeout.
+  HttpClient client = server.Client();
+  ASSERT_EQ(client.Get("/one").status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  EXPECT_EQ(client.Get("/two").status, 200);
+  EXPECT_EQ(client.connect_count(), 1);
+}
+
+// A crowd of idle connections over the cap: the longest idle ones are closed to admit new
+// ones, so a new client is served at once, and the cap is logged once.
+TEST(HttpServerTest, AtTheConnectionCapTheLongestIdleConnectionMakesRoom) {
+  LogCapture log;
+  ServerOptions options;
+  options.max_connections = 4;
+  RunningServer server(Echo, options);
+  std::vector<int> idle;
+  for (int i = 0; i < 12; ++i) {
+    idle.push_back(ConnectRaw(server.port()));
+    ASSERT_GE(idle.back(), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // an order of arrival
+  }
+  const auto start = std::chrono::steady_clock::now();
+  HttpClient client = server.Client();
+  const Reply reply = client.Get("/served");
+  EXPECT_EQ(reply.status, 200) << reply;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+
+  // The oldest were closed; the newest are still open.
+  int closed = 0;
+  for (size_t i = 0; i < idle.size(); ++i) {
+    pollfd p{idle[i], POLLIN, 0};
+    const bool eof = poll(&p, 1, i < 8 ? 2000 : 0) > 0 && read(idle[i], nullptr, 0) == 0;
+    if (eof) ++closed;
+    if (i < 8) EXPECT_TRUE(eof) << "connection " << i << " is still open";
+  }
+  EXPECT_GE(closed, 8);
+  EXPECT_LT(closed, 12);
+  for (int fd : idle) close(fd);
+  server.StopAndJoin();
+  EXPECT_EQ(Occurrences(log.text(), "at the cap of 4"), 1u) << log.text();
+}
+
+// At the cap with no idle connection to close, the server stops accepting until one
+// ends, then serves the waiting client.
+TEST(HttpServerTest, AtTheCapWithEveryConnectionBusyAcceptingWaits) {
+  ServerOptions options;
+  options.max_connections = 2;
+  RunningServer server(
+      [](const Request& r) {
+        if (r.path == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return Echo(r);
+      },
+      options);
+  std::vector<std::future<Reply>> replies;
+  for (int i = 0; i < 5; ++i) {
+    replies.push_back(std::async(std::launch::async, [&server] {
+      HttpClient client = server.Client();
+      client.SetTimeout(std::chrono::seconds(20));
+      return client.Get("/slow", {{"Connection", "close"}});
+    }));
+  }
+  for (auto& r : replies) {
+    const Reply reply = r.get();
+    EXPECT_EQ(reply.status, 200) << reply;
+  }
 }
 
 }  // namespace

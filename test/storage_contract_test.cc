@@ -303,8 +303,14 @@ TEST_P(StoreContract, SessionsExpireAndCanBeDeleted) {
   ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSession(t2); }));
   EXPECT_EQ(session(t2, 1500).status().code(), Code::kUnauthenticated);
   ASSERT_OK(Wst([&](Tx& tx) { return tx.InsertSession(t2, id, 1500, 9000); }));
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id); }));
+  const std::string t4 = Unique("token4");
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.InsertSession(t4, id, 1500, 9000); }));
+  // All but one (a password change keeps the session that made it).
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id, t4); }));
   EXPECT_EQ(session(t2, 1600).status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(session(t4, 1600).ok());
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id, ""); }));
+  EXPECT_EQ(session(t4, 1600).status().code(), Code::kUnauthenticated);
   EXPECT_TRUE(session(t3, 1600).ok());  // another user's session stays
 }
 
@@ -1178,7 +1184,7 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
         {"UpdateUser", tx.UpdateUser(u, 1, "")},
         {"InsertSession", tx.InsertSession("t", 1, 1, 2)},
         {"DeleteSession", tx.DeleteSession("t")},
-        {"DeleteSessionsOfUser", tx.DeleteSessionsOfUser(1)},
+        {"DeleteSessionsOfUser", tx.DeleteSessionsOfUser(1, "")},
         {"InsertCustomer", tx.customers().Insert(cu).status()},
         {"UpdateCustomer", tx.customers().Update(cu, 1)},
         {"InsertProduct", tx.products().Insert(p).status()},

@@ -157,6 +157,7 @@ class Loader {
       clock_.Set(step.at);
       RETURN_IF_ERROR(RunStep(step));
     }
+    RETURN_IF_ERROR(CreateCompany());
     clock_.Set(now_);
     return Status::Ok();
   }
@@ -245,6 +246,18 @@ class Loader {
     for (int i = 0; i < 9; ++i) code += kChars[rng_.Int(0, static_cast<int>(sizeof kChars) - 2)];
     const auto check = domain::UsccCheckChar(code);
     return check ? code + *check : "";
+  }
+
+  // The company printed on documents (settings), as an admin would enter it.
+  Status CreateCompany() {
+    const std::string uscc = Uscc("310115");
+    auto done = s_.settings.Update(domain::SystemActor(), [&](domain::Settings& st) {
+      st.company = {"上海奥德机电设备有限公司",          uscc,
+                    "上海市浦东新区张江路 1288 号 5 幢", "中国工商银行上海张江支行",
+                    "1001 2345 6789 0123 456",           "021-5080 1234"};
+      return Status::Ok();
+    });
+    return done.ok() ? Status::Ok() : Context(done.status(), "demo: company settings");
   }
 
   Status CreateCustomers() {

@@ -1,6 +1,8 @@
 // ordo: serve | demo | backup | restore | routes
 #include <malloc.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -11,6 +13,7 @@
 
 #include "app/demo.h"
 #include "http/api.h"
+#include "http/i18n.h"
 #include "http/server.h"
 #include "service/services.h"
 #include "storage/store.h"
@@ -30,7 +33,9 @@ struct Config {
   std::string data_dir;
   std::string web_dir;
   std::string timezone;
-  std::string fake_now;  // ORDO_FAKE_NOW: start the clock at this RFC 3339 time (tests)
+  std::string fake_now;         // ORDO_FAKE_NOW: start the clock at this RFC 3339 time (tests)
+  std::string trusted_proxies;  // ORDO_TRUSTED_PROXIES: whose X-Forwarded-For to believe
+  std::string max_connections;  // ORDO_MAX_CONNECTIONS: empty for the default
 };
 
 int Fail(const std::string& what, const Status& st) {
@@ -72,6 +77,82 @@ Result<Millis> ClockShift(const Config& cfg) {
   return at - SystemClock().Now();
 }
 
+// Connections are file descriptors: take every one the kernel allows this process (the
+// soft limit is often 1,024 while the hard limit is far higher). Returns the limit in
+// force afterwards.
+uint64_t RaiseOpenFilesLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  const rlim_t before = lim.rlim_cur;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      lim = raised;
+      spdlog::info("open files limit raised from {} to {}", before, lim.rlim_cur);
+    } else {
+      spdlog::warn("cannot raise the open files limit from {} to {}", before, lim.rlim_max);
+    }
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? UINT64_MAX : static_cast<uint64_t>(lim.rlim_cur);
+}
+
+// Descriptors kept for everything but client connections (database files, the
+// PostgreSQL pool, logs): the default connection cap leaves these free.
+constexpr uint64_t kReservedFiles = 128;
+constexpr int kDefaultMaxConnections = 10000;
+
+// ORDO_MAX_CONNECTIONS, or the default: 10,000, fewer when the open files limit is lower.
+Result<int> MaxConnections(const Config& cfg, uint64_t open_files) {
+  const uint64_t room = open_files > kReservedFiles + 16 ? open_files - kReservedFiles : 16;
+  if (cfg.max_connections.empty()) {
+    return static_cast<int>(std::min<uint64_t>(kDefaultMaxConnections, room));
+  }
+  int n = 0;
+  try {
+    size_t used = 0;
+    n = std::stoi(cfg.max_connections, &used);
+    if (used != cfg.max_connections.size() || n < 1) throw std::out_of_range("n");
+  } catch (const std::exception&) {
+    return Status(Code::kValidationFailed, "ORDO_MAX_CONNECTIONS must be a positive integer");
+  }
+  if (static_cast<uint64_t>(n) > room) {
+    spdlog::warn(
+        "ORDO_MAX_CONNECTIONS={} is more than the open files limit ({}) leaves room for; "
+        "accepting may fail before the cap is reached",
+        n, open_files);
+  }
+  return n;
+}
+
+// Log lines are dated like the API's times: in the business time zone, with its offset
+// (2026-11-22T10:15:30.123+08:00). The wall clock: ORDO_FAKE_NOW does not move them.
+class ZonedTime final : public spdlog::custom_flag_formatter {
+ public:
+  explicit ZonedTime(int offset_minutes) : offset_minutes_(offset_minutes) {}
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch());
+    const std::string text = FormatInstant(ms.count(), offset_minutes_);
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<ZonedTime>(offset_minutes_);
+  }
+
+ private:
+  int offset_minutes_;
+};
+
+void SetUpLogging(const std::string& timezone) {
+  auto tz = ParseTimeZone(timezone);  // a bad zone is reported when the database opens
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<ZonedTime>('*', tz.ok() ? tz->offset_minutes : 0).set_pattern("%* %^%l%$ %v");
+  spdlog::set_formatter(std::move(formatter));
+  spdlog::set_level(spdlog::level::from_str(Env("ORDO_LOG_LEVEL", "info")));
+}
+
 int Serve(const Config& cfg, const char* argv0) {
   auto opened = Open(cfg);
   if (!opened.ok()) return Fail("cannot open the database", opened.status());
@@ -93,6 +174,14 @@ int Serve(const Config& cfg, const char* argv0) {
   }
 
   http::ServerOptions so;
+  const uint64_t open_files = RaiseOpenFilesLimit();
+  auto max_connections = MaxConnections(cfg, open_files);
+  if (!max_connections.ok()) return Fail("bad ORDO_MAX_CONNECTIONS", max_connections.status());
+  so.max_connections = *max_connections;
+  so.trusted_proxies = cfg.trusted_proxies;
+  so.localize = [](const http::Request& req, std::string_view english) {
+    return http::Translate(english, http::LangOf(req));
+  };
   const auto colon = cfg.listen.rfind(':');
   if (colon == std::string::npos) {
     return Fail("bad --listen", Status(Code::kValidationFailed, "expected HOST:PORT"));
@@ -108,11 +197,12 @@ int Serve(const Config& cfg, const char* argv0) {
   http::Api api(services, {FindWebDir(cfg.web_dir, argv0)});
   http::Server server(so, [&api](const http::Request& req) { return api.Handle(req); });
   Status st = server.Start();
+  if (st.code() == Code::kValidationFailed) return Fail("bad ORDO_TRUSTED_PROXIES", st);
   if (!st.ok()) return Fail("cannot start the server", st);
   std::printf("ordo: listening on %s:%u\n", so.host.c_str(), server.port());
   std::fflush(stdout);
-  spdlog::info("serving {} database, console {}", opened->store->Kind(),
-               api.services().deps.tz.name);
+  spdlog::info("serving {} database, time zone {}, at most {} connections", opened->store->Kind(),
+               api.services().deps.tz.name, so.max_connections);
   server.Run();
   spdlog::info("stopped");
   return 0;
@@ -204,8 +294,6 @@ void TuneMalloc() {
 int main(int argc, char** argv) {
   TuneMalloc();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(Env("ORDO_LOG_LEVEL", "info")));
 
   CLI::App app{"Ordo — sales order management (銷售訂單管理)"};
   app.require_subcommand(1);
@@ -216,6 +304,9 @@ int main(int argc, char** argv) {
   cfg.web_dir = Env("ORDO_WEB_DIR");
   cfg.timezone = Env("ORDO_TIMEZONE", "Asia/Shanghai");
   cfg.fake_now = Env("ORDO_FAKE_NOW");
+  cfg.trusted_proxies = Env("ORDO_TRUSTED_PROXIES");
+  cfg.max_connections = Env("ORDO_MAX_CONNECTIONS");
+  SetUpLogging(cfg.timezone);
 
   auto add_db = [&cfg](CLI::App* sub) {
     sub->add_option("--db", cfg.db, "sqlite:PATH or postgresql://... (env ORDO_DB)");

@@ -12,7 +12,10 @@ extern const std::string_view kOpenApiJson;
 
 Result<int64_t> Ctx::Id(const char* name) const {
   auto it = params.find(name);
-  if (it == params.end() || it->second.empty() || it->second.size() > 18) {
+  // One spelling per record: "01" is not record 1 (nor is "1/": the router matches
+  // whole paths, so a trailing slash never reaches here).
+  if (it == params.end() || it->second.empty() || it->second.size() > 18 ||
+      (it->second.size() > 1 && it->second.front() == '0')) {
     return Status::NotFound("no such record");
   }
   int64_t v = 0;
@@ -105,13 +108,58 @@ std::vector<std::string> Api::RouteList() const {
   return out;
 }
 
+namespace {
+
+// The console is a Vite build: scripts, styles and fonts are files under /assets, nothing
+// inline. Styles allow 'unsafe-inline' because Element Plus and ECharts write style
+// attributes (tooltips, poppers); images may be data: URIs. Nothing is loaded from
+// elsewhere, and nothing may frame the console (clickjacking).
+constexpr const char* kConsolePolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+// Answers that are data, not documents: nothing to load, nothing may frame them.
+constexpr const char* kDataPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// 405 method_not_allowed (the path exists, not with this method).
+Response MethodNotAllowed(const Request& req) {
+  Response r = ErrorResponse(Status(Code::kNotFound, "method not allowed on this path"),
+                             req.request_id, LangOf(req));
+  r.status = 405;
+  nlohmann::json body = nlohmann::json::parse(r.body);
+  body["error"]["code"] = "method_not_allowed";
+  r.body = body.dump();
+  return r;
+}
+
+bool IsConsolePath(const std::string& path) {
+  return path != "/healthz" && path.rfind("/api/", 0) != 0;
+}
+
+}  // namespace
+
 Response Api::Handle(const Request& req) {
+  Response resp = Route(req);
+  resp.headers.emplace_back("Content-Security-Policy",
+                            IsConsolePath(req.path) ? kConsolePolicy : kDataPolicy);
+  resp.headers.emplace_back("X-Frame-Options", "DENY");
+  resp.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Answers of the API are data of this moment (orders, stock): never kept by a cache.
+  if (!IsConsolePath(req.path)) resp.headers.emplace_back("Cache-Control", "no-store");
+  return resp;
+}
+
+Response Api::Route(const Request& req) {
+  // The server answers HEAD like GET, so the handler sees GET for both.
+  if (req.path == "/healthz" || req.path == "/api/openapi.json") {
+    if (req.method != "GET") return MethodNotAllowed(req);
+  }
   Response resp;
   if (req.path == "/healthz") {
     Status st = services_.deps.store->Ping();
+    // API.md: {"status": "ok"} or 503 {"status": "unavailable"} (a load balancer's check).
     resp = st.ok() ? JsonResponse(200, {{"status", "ok"}})
-                   : ErrorResponse(Status(Code::kUnavailable, "database unreachable"),
-                                   req.request_id, LangOf(req));
+                   : JsonResponse(503, {{"status", "unavailable"}});
   } else if (req.path == "/api/openapi.json") {
     resp.body = std::string(kOpenApiJson);
   } else if (req.path.rfind("/api/", 0) == 0) {
@@ -127,15 +175,7 @@ Response Api::Dispatch(const Request& req) {
   bool path_known = false;
   const auto* route = router_.Lookup(req.method, req.path, &params, &path_known);
   if (!route) {
-    if (path_known) {
-      Response r = ErrorResponse(Status(Code::kNotFound, "method not allowed on this path"),
-                                 req.request_id, LangOf(req));
-      r.status = 405;
-      nlohmann::json body = nlohmann::json::parse(r.body);
-      body["error"]["code"] = "method_not_allowed";
-      r.body = body.dump();
-      return r;
-    }
+    if (path_known) return MethodNotAllowed(req);
     return ErrorResponse(Status::NotFound("no such endpoint"), req.request_id, LangOf(req));
   }
   Ctx ctx{req, std::move(params), {}, {}, codec_};
@@ -159,6 +199,7 @@ Response Api::Dispatch(const Request& req) {
       return ErrorResponse(Status::Forbidden("your role does not allow this action"),
                            req.request_id, LangOf(req));
     }
+    ctx.token = std::move(token);
   }
   auto result = route->handler.handler(ctx);
   if (!result.ok()) return ErrorResponse(result.status(), req.request_id, LangOf(req));

@@ -1,7 +1,10 @@
 #pragma once
 // The HTTP face of Ordo: /healthz, /api/openapi.json, /api/v1/... and the console's
 // static files at /. Authenticates the bearer token, dispatches to the route, and maps
-// every Status to its error answer. Thread-safe after construction.
+// every Status to its error answer. Every answer carries X-Frame-Options: DENY,
+// Referrer-Policy: no-referrer and a Content-Security-Policy: the console's (what its
+// built files need, nothing from elsewhere) on static files, `default-src 'none'` on the
+// rest. Thread-safe after construction.
 
 #include <map>
 #include <optional>
@@ -22,8 +25,9 @@ struct Ctx {
   domain::User user;    // empty for public routes
   domain::Actor actor;  // the user as the use cases see it
   const Codec& codec;
+  std::string token = {};  // the caller's bearer token (empty for public routes)
 
-  // Path parameter {id} as an integer; 404 when it is not one.
+  // Path parameter {id} as an integer in canonical form ("12", not "012"); 404 otherwise.
   Result<int64_t> Id(const char* name = "id") const;
   // If-Match: absent → nullopt; "3", "\"3\"", W/"3" → 3; anything else 422.
   Result<std::optional<int64_t>> IfMatch() const;
@@ -98,6 +102,7 @@ class Api {
   std::vector<std::string> RouteList() const;
 
  private:
+  Response Route(const Request& req);
   Response Dispatch(const Request& req);
   Response Static(const Request& req);
 

@@ -15,7 +15,7 @@ void AddAuthRoutes(Api& api) {
         auto password = r.String("password", true, 200);
         r.CheckUnknown();
         if (!errors.empty()) return errors.Finish();
-        ASSIGN_OR_RETURN(auto login, s.auth.Login(*username, *password, c.req.remote_addr));
+        ASSIGN_OR_RETURN(auto login, s.auth.Login(*username, *password, c.req.client_addr));
         return JsonResponse(200, {{"token", login.token},
                                   {"expires_at", c.codec.Time(login.expires_at)},
                                   {"user", c.codec.UserJson(login.user)}});
@@ -24,8 +24,7 @@ void AddAuthRoutes(Api& api) {
 
   api.Add("POST", "/api/v1/auth/logout", [&s](Ctx& c) -> Result<Response> {
     RETURN_IF_ERROR(NoFields(c));
-    const std::string auth = c.req.Header("authorization");
-    RETURN_IF_ERROR(s.auth.Logout(auth.substr(7)));
+    RETURN_IF_ERROR(s.auth.Logout(c.token));
     Response r;
     r.status = 204;
     return r;
@@ -50,12 +49,11 @@ void AddAuthRoutes(Api& api) {
     r.CheckUnknown();
     if (!errors.empty()) return errors.Finish();
     if (patch.password) {
-      auto check =
-          s.auth.Login(c.user.username, body.value("current_password", ""), c.req.remote_addr);
-      if (!check.ok()) return Status::Invalid("current_password", "wrong password");
-      RETURN_IF_ERROR(s.auth.Logout(check->token));
+      RETURN_IF_ERROR(
+          s.auth.CheckCurrentPassword(c.user.username, body.value("current_password", "")));
     }
-    ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, c.user.id, patch, std::nullopt));
+    // A new password ends the user's other sessions; this one stays.
+    ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, c.user.id, patch, std::nullopt, c.token));
     return JsonResponse(200, c.codec.UserJson(user));
   });
 }

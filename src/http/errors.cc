@@ -106,7 +106,11 @@ Response ErrorResponse(const Status& s, const std::string& request_id, Lang lang
   r.status = HttpStatusOf(s);
   r.body = json{{"error", {{"code", ErrorCodeOf(s)}, {"message", message}, {"details", details}}}}
                .dump();
-  if (s.code() == Code::kRateLimited) r.headers.emplace_back("Retry-After", "300");
+  if (s.code() == Code::kRateLimited) {
+    // How long the block lasts, in seconds (details.retry_after), else the longest one.
+    const auto it = s.details().find("retry_after");
+    r.headers.emplace_back("Retry-After", it != s.details().end() ? it->second : "300");
+  }
   return r;
 }
 

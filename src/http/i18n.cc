@@ -104,6 +104,9 @@ const Entry kExact[] = {
     {"must be 18 characters", "必须是 18 位", "必須是 18 位"},
     {"invalid character", "含有无效字符", "含有無效字元"},
     {"check character mismatch", "校验码不符", "校驗碼不符"},
+    // The HTTP server's own answers.
+    {"malformed request target", "请求地址格式错误", "請求位址格式錯誤"},
+    {"unknown method", "不支持的请求方法", "不支援的請求方法"},
 };
 
 struct Named {
@@ -170,6 +173,8 @@ std::string Patterns(const std::string& text, Lang lang) {
   static const std::regex kChanged(R"(^the record was changed by someone else \(version (\d+)\)$)");
   static const std::regex kReviewed(
       R"(^(sales|finance|warehouse) has already reviewed this round$)");
+  static const std::regex kTooLarge(R"(^request (body|header section) exceeds (\d+) bytes$)");
+  static const std::regex kMalformed(R"(^malformed request: (.*)$)");
   const bool tw = lang == Lang::kZhTW;
   std::smatch m;
   if (std::regex_match(text, m, kAtMost)) {
@@ -199,6 +204,15 @@ std::string Patterns(const std::string& text, Lang lang) {
   if (std::regex_match(text, m, kChanged)) {
     return (tw ? "記錄已被他人修改（目前版本 " : "记录已被他人修改（当前版本 ") + m[1].str() +
            (tw ? "），請重新整理後再試" : "），请刷新后重试");
+  }
+  if (std::regex_match(text, m, kTooLarge)) {
+    const bool body = m[1] == "body";
+    return (body ? (tw ? "請求內容超過 " : "请求体超过 ")
+                 : (tw ? "請求標頭超過 " : "请求头超过 ")) +
+           m[2].str() + (tw ? " 位元組" : " 字节");
+  }
+  if (std::regex_match(text, m, kMalformed)) {
+    return (tw ? "請求格式錯誤：" : "请求格式错误：") + m[1].str();
   }
   if (std::regex_match(text, m, kReviewed)) {
     static const Named kDepts[] = {

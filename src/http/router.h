@@ -1,6 +1,8 @@
 #pragma once
 // Method + path-pattern routing ("/api/v1/orders/{id}/submit"). Patterns are matched
-// segment by segment; {name} captures one segment. Built at start-up, then read-only
+// segment by segment; {name} captures one segment. A path matches only as written: an
+// empty segment ("/orders//1", a trailing "/") matches no literal and no parameter is
+// allowed to be empty, so each resource has one path. Built at start-up, then read-only
 // (thread-safe for lookups).
 
 #include <functional>
@@ -54,20 +56,19 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // "/a/b" -> {"a", "b"}; "/a/b/" -> {"a", "b", ""}; "/a//b" -> {"a", "", "b"}.
   static std::vector<std::string> Split(const std::string& path) {
     std::vector<std::string> out;
-    size_t i = 0;
-    while (i < path.size()) {
-      if (path[i] == '/') {
-        ++i;
-        continue;
+    size_t i = !path.empty() && path[0] == '/' ? 1 : 0;
+    while (true) {
+      const size_t j = path.find('/', i);
+      if (j == std::string::npos) {
+        out.push_back(path.substr(i));
+        return out;
       }
-      size_t j = path.find('/', i);
-      if (j == std::string::npos) j = path.size();
       out.push_back(path.substr(i, j - i));
-      i = j;
+      i = j + 1;
     }
-    return out;
   }
   static bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& segs,
                     std::map<std::string, std::string>* params) {
@@ -75,6 +76,7 @@ class Router {
     for (size_t i = 0; i < pattern.size(); ++i) {
       const auto& p = pattern[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        if (segs[i].empty()) return false;
         (*params)[p.substr(1, p.size() - 2)] = segs[i];
       } else if (p != segs[i]) {
         return false;

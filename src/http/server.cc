@@ -6,6 +6,12 @@
 // worker pool, where the Handler may block; its Response is posted back to the strand
 // and written there.
 //
+// Connections: Core keeps every live session in `sessions_`. A session that waits for a
+// request (nothing of its header parsed yet) publishes since when in `idle_since_`; when
+// an accept takes the count over `max_connections`, Core claims the session that has
+// waited longest and closes it on its strand. With nobody waiting, accepting pauses
+// until a session goes (Unregister resumes it).
+//
 // Shutdown: Stop() sets `stopping_` and posts DoStop to the io_context, which closes the
 // acceptor, drops the work guard and tells every session. A session waiting for the
 // next request closes at once; one that is reading a request, handling or writing
@@ -21,6 +27,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -64,6 +73,8 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr size_t kReadChunk = size_t{16} * 1024;
 // How long Stop() waits for a request that has started to arrive.
 constexpr auto kStopGrace = std::chrono::seconds(5);
+// The access log shows at most this much of a method (an unknown one may be 10,000 letters).
+constexpr size_t kLoggedMethod = 16;
 
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
@@ -194,23 +205,147 @@ Response ErrorResponse(int status, std::string_view code, std::string_view messa
   return r;
 }
 
+// Now on the steady clock in nanoseconds (never 0).
+int64_t SteadyNanos() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// An IPv4 address arriving as IPv4-mapped IPv6 (a dual-stack socket) is the IPv4 address.
+asio::ip::address Unmapped(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  }
+  return a;
+}
+
+std::optional<asio::ip::address> ParseAddress(std::string_view text) {
+  beast::error_code ec;
+  const asio::ip::address a = asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  return Unmapped(a);
+}
+
+// The proxies whose X-Forwarded-For is believed (ServerOptions::trusted_proxies).
+class TrustedProxies {
+ public:
+  // "10.0.0.0/8, 192.168.1.7, ::1"; false and *error on a malformed entry.
+  bool Parse(std::string_view list, std::string* error) {
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      const std::string entry(Trim(list.substr(0, comma)));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      if (entry.empty()) continue;
+      beast::error_code ec;
+      if (entry.find('/') == std::string::npos) {
+        const auto a = ParseAddress(entry);
+        if (!a) {
+          *error = "not an address or CIDR block: " + entry;
+          return false;
+        }
+        if (a->is_v4()) {
+          v4_.push_back(asio::ip::network_v4(a->to_v4(), 32));
+        } else {
+          v6_.push_back(asio::ip::network_v6(a->to_v6(), 128));
+        }
+      } else if (entry.find(':') == std::string::npos) {
+        const auto n = asio::ip::make_network_v4(entry, ec);
+        if (ec) {
+          *error = "not an address or CIDR block: " + entry;
+          return false;
+        }
+        v4_.push_back(n.canonical());
+      } else {
+        const auto n = asio::ip::make_network_v6(entry, ec);
+        if (ec) {
+          *error = "not an address or CIDR block: " + entry;
+          return false;
+        }
+        v6_.push_back(n.canonical());
+      }
+    }
+    return true;
+  }
+
+  bool Contains(const asio::ip::address& a) const {
+    if (a.is_v4()) {
+      for (const auto& n : v4_) {
+        if (asio::ip::network_v4(a.to_v4(), n.prefix_length()).canonical() == n) return true;
+      }
+    } else {
+      for (const auto& n : v6_) {
+        if (asio::ip::network_v6(a.to_v6(), n.prefix_length()).canonical() == n) return true;
+      }
+    }
+    return false;
+  }
+
+  bool empty() const { return v4_.empty() && v6_.empty(); }
+
+ private:
+  std::vector<asio::ip::network_v4> v4_;
+  std::vector<asio::ip::network_v6> v6_;
+};
+
+// The client behind a request that came from `peer`: the peer itself unless it is a
+// trusted proxy; then, walking X-Forwarded-For from the right (the hop nearest to us),
+// the first address that is not a trusted proxy. What lies left of that address was
+// written by the client and is not believed; an entry that is not an address stops the
+// walk at the last good hop.
+std::string ClientAddress(const asio::ip::address& peer, const std::string& peer_text,
+                          const Request& request, const TrustedProxies& trusted) {
+  if (trusted.empty() || !trusted.Contains(peer)) return peer_text;
+  std::string chain;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    if (!chain.empty()) chain += ',';
+    chain += value;
+  }
+  std::string client = peer_text;
+  std::string_view rest = chain;
+  while (!rest.empty()) {
+    const size_t comma = rest.rfind(',');
+    const std::string_view entry =
+        Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    const auto a = ParseAddress(entry);
+    if (!a) break;
+    client = a->to_string();
+    if (!trusted.Contains(*a)) break;
+  }
+  return client;
+}
+
 class Session;
 
 // Everything the server shares with its sessions; Server::Impl is this.
 class Core {
  public:
   Core(ServerOptions options, Handler handler)
-      : options_(std::move(options)),
+      : max_connections_(static_cast<size_t>(std::max(1, options.max_connections))),
+        options_(std::move(options)),
         handler_(std::move(handler)),
         ioc_(std::max(1, options_.io_threads)),
         acceptor_(ioc_),
         accept_timer_(ioc_),
         workers_(static_cast<size_t>(std::max(1, options_.worker_threads))) {}
 
-  // Arms the stream's timer for the next read; idle_timeout_seconds <= 0 means none.
-  void ExpireIdle(beast::tcp_stream& stream) const {
-    if (options_.idle_timeout_seconds > 0) {
-      stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+  // Arms the stream's timer for the next read: a connection's first request header gets
+  // header_timeout_seconds, later waits idle_timeout_seconds (<= 0: no limit).
+  void ExpireIdle(beast::tcp_stream& stream, bool first_request = false) const {
+    int seconds = options_.idle_timeout_seconds;
+    if (first_request && options_.header_timeout_seconds > 0 &&
+        (seconds <= 0 || options_.header_timeout_seconds < seconds)) {
+      seconds = options_.header_timeout_seconds;
+    }
+    if (seconds > 0) {
+      stream.expires_after(std::chrono::seconds(seconds));
     } else {
       stream.expires_never();
     }
@@ -226,20 +361,32 @@ class Core {
   asio::thread_pool& workers() { return workers_; }
   asio::io_context& ioc() { return ioc_; }
   bool stopping() const { return stopping_.load(); }
+  const TrustedProxies& trusted_proxies() const { return trusted_; }
   void Register(Session* session, std::weak_ptr<Session> weak);
   void Unregister(Session* session);
+  // Logs once per process that X-Forwarded-For came from a peer that is not trusted.
+  void NoteUntrustedForwarding(const std::string& peer);
 
  private:
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  // Over the cap after admitting `admitted`: closes the session that has waited longest
+  // for a request. False when there is none to close: accepting pauses.
+  bool MakeRoom(Session* admitted);
   void DoStop();
 
   // Sessions unregister in their destructors, which may run while ioc_ and workers_
-  // are destroyed: these two are declared first so that they are destroyed last.
+  // are destroyed: what Unregister touches is declared first so that it is destroyed last.
   std::mutex mu_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+  bool accept_paused_ = false;                                     // guarded by mu_
+  bool at_cap_ = false;                                            // guarded by mu_
+  const size_t max_connections_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> untrusted_forwarding_logged_{false};
 
   const ServerOptions options_;
+  TrustedProxies trusted_;
   const Handler handler_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -247,7 +394,6 @@ class Core {
   asio::thread_pool workers_;
   std::optional<asio::signal_set> signals_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
   std::string listen_name_;
 };
@@ -260,7 +406,10 @@ class Session : public std::enable_shared_from_this<Session> {
       : server_(server), stream_(std::move(socket)), grace_timer_(stream_.get_executor()) {
     beast::error_code ec;
     const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_addr_ = remote.address().to_string();
+    if (!ec) {
+      peer_ = Unmapped(remote.address());
+      remote_addr_ = peer_.to_string();
+    }
     stream_.socket().set_option(tcp::no_delay(true), ec);
     // Beast reads as much as the buffer's capacity allows: without this, 512 bytes a call.
     buffer_.reserve(kReadChunk);
@@ -268,6 +417,23 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { server_.Unregister(this); }
 
   auto Executor() { return stream_.get_executor(); }
+
+  // Since when (steady clock, ns) the connection waits for a request with nothing of its
+  // header parsed; 0 while it is busy. Read by Core from any thread.
+  int64_t idle_since() const { return idle_since_.load(); }
+  // Takes the session off the list of those waiting, for Core to close it; false when it
+  // has stopped waiting (or was taken) since `since` was read.
+  bool ClaimIdle(int64_t since) { return idle_since_.compare_exchange_strong(since, 0); }
+
+  // Core needs the room: close, unless a request has started to arrive in the meantime
+  // (one that has been arriving for longer than a first request may take is closed too).
+  void Evict(int64_t since) {
+    if (state_ != State::kReading || (parser_ && parser_->is_header_done())) return;
+    const auto waited = std::chrono::nanoseconds(SteadyNanos() - since);
+    const auto patience =
+        std::chrono::seconds(std::max(1, server_.options().header_timeout_seconds));
+    if (IsIdle() || waited > patience) Close();
+  }
 
   void Start() {
     server_.Register(this, weak_from_this());
@@ -310,7 +476,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options().body_limit);
-    server_.ExpireIdle(stream_);
+    server_.ExpireIdle(stream_, requests_ == 0);
+    idle_since_ = SteadyNanos();
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -320,6 +487,7 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = "-";
     raw_path_ = "-";
     request_id_.clear();
+    client_addr_.clear();
     head_ = false;
     keep_alive_ = false;
     version_ = 11;
@@ -327,6 +495,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
+    idle_since_ = 0;
+    ++requests_;
     if (ec) {
       OnReadError(ec);
       return;
@@ -362,6 +532,7 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
     method_ = std::string(req.method_string());
+    if (method_.size() > kLoggedMethod) method_ = method_.substr(0, kLoggedMethod) + "...";
     const std::string_view target = View(req.target());
     raw_path_ = std::string(target.substr(0, target.find('?')));
     const std::string_view client_id = View(req["x-request-id"]);
@@ -380,6 +551,27 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // What is known of the request so far (the header fields parsed before an error), for
+  // the language of an error answer.
+  Request HeaderOnly() const {
+    Request request;
+    if (parser_) {
+      for (const auto& field : parser_->get()) {
+        request.headers.emplace_back(Lowercase(View(field.name_string())),
+                                     std::string(field.value()));
+      }
+    }
+    request.request_id = request_id_;
+    request.remote_addr = remote_addr_;
+    return request;
+  }
+
+  // The server's own error answer, in the caller's language when the server knows how.
+  Response ServerError(int status, std::string_view code, const std::string& english) const {
+    const auto& localize = server_.options().localize;
+    return ErrorResponse(status, code, localize ? localize(HeaderOnly(), english) : english);
+  }
+
   void OnReadError(beast::error_code ec) {
     // The client went away, timed out, or the server closed an idle connection.
     if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
@@ -395,29 +587,33 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     keep_alive_ = false;
     if (ec == bhttp::error::body_limit) {
-      Reply(ErrorResponse(
+      Reply(ServerError(
           413, "payload_too_large",
           "request body exceeds " + std::to_string(server_.options().body_limit) + " bytes"));
     } else if (ec == bhttp::error::header_limit) {
-      Reply(ErrorResponse(
-          431, "header_too_large",
-          "request header section exceeds " + std::to_string(kHeaderLimit) + " bytes"));
+      Reply(
+          ServerError(431, "header_too_large",
+                      "request header section exceeds " + std::to_string(kHeaderLimit) + " bytes"));
     } else {
-      Reply(ErrorResponse(400, "bad_request", "malformed request: " + ec.message()));
+      Reply(ServerError(400, "bad_request", "malformed request: " + ec.message()));
     }
   }
 
   void OnRequest() {
     auto& req = parser_->get();
+    if (req.method() == bhttp::verb::unknown) {
+      Reply(ServerError(400, "bad_request", "unknown method"));
+      return;
+    }
     Request request;
-    request.method = method_;
+    request.method = std::string(req.method_string());
     if (request.method == "HEAD") {
       // Answered like GET, without the body.
       head_ = true;
       request.method = "GET";
     }
     if (!ParseTarget(View(req.target()), &request)) {
-      Reply(ErrorResponse(400, "bad_request", "malformed request target"));
+      Reply(ServerError(400, "bad_request", "malformed request target"));
       return;
     }
     request.headers.reserve(static_cast<size_t>(std::distance(req.begin(), req.end())));
@@ -428,6 +624,11 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(req.body());
     request.request_id = request_id_;
     request.remote_addr = remote_addr_;
+    request.client_addr = ClientAddress(peer_, remote_addr_, request, server_.trusted_proxies());
+    if (server_.trusted_proxies().empty() && !request.Header("x-forwarded-for").empty()) {
+      server_.NoteUntrustedForwarding(remote_addr_);
+    }
+    client_addr_ = request.client_addr;
     parser_.reset();
 
     state_ = State::kHandling;
@@ -467,6 +668,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->result(static_cast<unsigned>(status));
     res->set(bhttp::field::server, "ordo");
     res->set("X-Request-Id", request_id_);
+    res->set("X-Content-Type-Options", "nosniff");
     const bool no_body = status == 204 || status == 304;
     if (!response.content_type.empty() && !no_body) {
       res->set(bhttp::field::content_type, response.content_type);
@@ -513,8 +715,14 @@ class Session : public std::enable_shared_from_this<Session> {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
             .count();
-    spdlog::info("{} {} {} {}B {:.1f}ms id={} from={}", method_, raw_path_, status_, bytes_, ms,
-                 request_id_, remote_addr_.empty() ? "-" : remote_addr_);
+    const std::string& client = client_addr_.empty() ? remote_addr_ : client_addr_;
+    if (client == remote_addr_) {
+      spdlog::info("{} {} {} {}B {:.1f}ms id={} from={}", method_, raw_path_, status_, bytes_, ms,
+                   request_id_, client.empty() ? "-" : client);
+    } else {
+      spdlog::info("{} {} {} {}B {:.1f}ms id={} from={} via={}", method_, raw_path_, status_,
+                   bytes_, ms, request_id_, client, remote_addr_);
+    }
   }
 
   void LingeringClose() {
@@ -544,6 +752,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    idle_since_ = 0;
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     beast::error_code ec;
@@ -558,14 +767,18 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::unique_ptr<bhttp::response<bhttp::string_body>> response_;
+  asio::ip::address peer_;
   std::string remote_addr_;
   State state_ = State::kReading;
   size_t lingered_ = 0;
+  int requests_ = 0;  // request headers read on this connection
+  std::atomic<int64_t> idle_since_{0};
 
   // The request being served, for the answer and the access log.
   std::string method_ = "-";
   std::string raw_path_ = "-";  // still percent-encoded: safe to log
   std::string request_id_;
+  std::string client_addr_;
   bool head_ = false;
   bool keep_alive_ = false;
   unsigned version_ = 11;
@@ -582,6 +795,10 @@ class Server::Impl : public Core {
 };
 
 Status Core::Start() {
+  std::string error;
+  if (!trusted_.Parse(options_.trusted_proxies, &error)) {
+    return Status(Code::kValidationFailed, "trusted proxies: " + error);
+  }
   listen_name_ = options_.host + ":" + std::to_string(options_.port);
   const auto fail = [this](const beast::error_code& ec) {
     beast::error_code ignored;
@@ -675,8 +892,53 @@ void Core::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<Session>(*this, std::move(socket))->Start();
-  DoAccept();
+  auto session = std::make_shared<Session>(*this, std::move(socket));
+  session->Start();
+  if (MakeRoom(session.get())) DoAccept();
+}
+
+bool Core::MakeRoom(Session* admitted) {
+  std::shared_ptr<Session> victim;
+  int64_t victim_since = 0;
+  bool reached = false;
+  bool room = true;
+  {
+    std::lock_guard lock(mu_);
+    if (sessions_.size() <= max_connections_) return true;
+    reached = !at_cap_;
+    at_cap_ = true;
+    // The longest wait, claimed so that the next accept picks another.
+    for (int attempt = 0; attempt < 3 && !victim; ++attempt) {
+      Session* oldest = nullptr;
+      int64_t since = 0;
+      for (const auto& [ptr, weak] : sessions_) {
+        const int64_t s = ptr->idle_since();
+        if (ptr != admitted && s != 0 && (oldest == nullptr || s < since)) {
+          oldest = ptr;
+          since = s;
+        }
+      }
+      if (oldest == nullptr) break;
+      if (!oldest->ClaimIdle(since)) continue;
+      victim = sessions_[oldest].lock();
+      victim_since = since;
+      if (!victim) break;  // it is being destroyed: that makes the room
+    }
+    if (!victim && victim_since == 0) {
+      accept_paused_ = true;
+      room = false;
+    }
+  }
+  if (reached) {
+    spdlog::warn(
+        "connections: at the cap of {} (ORDO_MAX_CONNECTIONS); from now on the connection "
+        "that has waited longest for a request is closed to admit each new one",
+        max_connections_);
+  }
+  if (victim) {
+    asio::dispatch(victim->Executor(), [victim, victim_since] { victim->Evict(victim_since); });
+  }
+  return room;
 }
 
 void Core::Register(Session* session, std::weak_ptr<Session> weak) {
@@ -685,8 +947,34 @@ void Core::Register(Session* session, std::weak_ptr<Session> weak) {
 }
 
 void Core::Unregister(Session* session) {
-  std::lock_guard lock(mu_);
-  sessions_.erase(session);
+  bool resume = false;
+  bool below = false;
+  size_t open = 0;
+  {
+    std::lock_guard lock(mu_);
+    sessions_.erase(session);
+    open = sessions_.size();
+    if (accept_paused_ && open < max_connections_) {
+      accept_paused_ = false;
+      resume = true;
+    }
+    if (at_cap_ && open < max_connections_ - max_connections_ / 10) {
+      at_cap_ = false;
+      below = true;
+    }
+  }
+  // While stopping (and while the server is destroyed) nothing is accepted any more.
+  if (stopping()) return;
+  if (below) spdlog::info("{} connections open: below the cap of {} again", open, max_connections_);
+  if (resume) asio::post(ioc_, [this] { DoAccept(); });
+}
+
+void Core::NoteUntrustedForwarding(const std::string& peer) {
+  if (untrusted_forwarding_logged_.exchange(true)) return;
+  spdlog::warn(
+      "X-Forwarded-For from {} ignored: no trusted proxies are configured "
+      "(ORDO_TRUSTED_PROXIES); every client behind that proxy counts as {}",
+      peer, peer);
 }
 
 Server::Server(ServerOptions options, Handler handler)

@@ -42,10 +42,13 @@ void AddUserRoutes(Api& api) {
             ReadUserPatch(r, patch);
             r.CheckUnknown();
             if (!errors.empty()) return errors.Finish();
+            // Users set their own password through PATCH /api/v1/me, which asks for the
+            // current one; here only an admin sets passwords (a reset ends all of that
+            // user's sessions).
             if (patch.password && !c.actor.Has(domain::Role::kAdmin)) {
               return Status::Forbidden("change your own password with PATCH /api/v1/me");
             }
-            ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, id, patch, if_match));
+            ASSIGN_OR_RETURN(auto user, s.users.Update(c.actor, id, patch, if_match, c.token));
             return JsonResponse(200, c.codec.UserJson(user));
           });
 }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "service/audit.h"
@@ -64,20 +65,26 @@ std::string TokenHash(const std::string& token) {
   return hex;
 }
 
-bool LoginLimiter::Blocked(const std::string& key, Millis now) {
+Millis LoginLimiter::BlockedFor(const std::string& key, Millis now) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  if (now - it->second.window_start > window_) {
+  if (it == entries_.end()) return 0;
+  const Millis left = it->second.window_start + window_ - now;
+  if (left <= 0) {
     entries_.erase(it);
-    return false;
+    return 0;
   }
-  return it->second.failures >= max_;
+  return it->second.failures >= max_ ? left : 0;
 }
 
 void LoginLimiter::Fail(const std::string& key, Millis now) {
   std::lock_guard lock(mu_);
-  if (entries_.size() > 100000) entries_.clear();  // bound memory under a flood
+  if (entries_.size() > 100000) {
+    // Bound memory under a flood of names: forget what blocks nobody, never a block.
+    std::erase_if(entries_, [&](const auto& kv) {
+      return kv.second.failures < max_ || now - kv.second.window_start > window_;
+    });
+  }
   Entry& e = entries_[key];
   if (e.failures == 0 || now - e.window_start > window_) {
     e.failures = 0;
@@ -102,27 +109,42 @@ domain::Actor ActorOf(const domain::User& user) {
 
 AuthService::AuthService(const Deps& deps) : deps_(deps) {}
 
-Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password,
-                                       const std::string& remote_addr) {
-  const Millis now = deps_.Now();
-  if (by_user_.Blocked(username, now) || by_addr_.Blocked(remote_addr, now)) {
-    return Status(Code::kRateLimited, "too many failed logins; try again in a few minutes");
-  }
-  storage::UserRecord rec;
+namespace {
+// 429 with how long the block lasts, in whole seconds (rounded up), for Retry-After.
+Status TooManyFailures(Millis left_ms) {
+  Status s(Code::kRateLimited, "too many failed logins; try again in a few minutes");
+  s.AddDetail("retry_after", std::to_string((left_ms + 999) / 1000));
+  return s;
+}
+}  // namespace
+
+Result<bool> AuthService::PasswordMatches(const std::string& username, const std::string& password,
+                                          storage::UserRecord* rec) {
   Status st = deps_.store->Read([&](storage::Tx& tx) -> Status {
     auto r = tx.GetUserByUsername(username);
     if (!r.ok()) return r.TakeStatus();
-    rec = std::move(r).value();
+    *rec = std::move(r).value();
     return Status::Ok();
   });
   if (!st.ok() && st.code() != Code::kNotFound) return st;
   // Verify against a dummy hash for unknown users so timing does not reveal them.
   static const std::string kDummy = HashPassword("not-a-real-password");
-  const bool good = st.ok() ? VerifyPassword(rec.password_hash, password)
+  const bool good = st.ok() ? VerifyPassword(rec->password_hash, password)
                             : (VerifyPassword(kDummy, password) && false);
-  if (!good || !rec.user.active) {
+  return good && rec->user.active;
+}
+
+Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password,
+                                       const std::string& client_addr) {
+  const Millis now = deps_.Now();
+  const Millis blocked =
+      std::max(by_user_.BlockedFor(username, now), by_addr_.BlockedFor(client_addr, now));
+  if (blocked > 0) return TooManyFailures(blocked);
+  storage::UserRecord rec;
+  ASSIGN_OR_RETURN(const bool good, PasswordMatches(username, password, &rec));
+  if (!good) {
     by_user_.Fail(username, now);
-    by_addr_.Fail(remote_addr, now);
+    by_addr_.Fail(client_addr, now);
     return Status::Unauthenticated("wrong username or password");
   }
   by_user_.Reset(username);
@@ -137,6 +159,20 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
                  nlohmann::json::object());
   }));
   return out;
+}
+
+Status AuthService::CheckCurrentPassword(const std::string& username, const std::string& password) {
+  const Millis now = deps_.Now();
+  if (const Millis blocked = by_user_.BlockedFor(username, now); blocked > 0) {
+    return TooManyFailures(blocked);
+  }
+  storage::UserRecord rec;
+  ASSIGN_OR_RETURN(const bool good, PasswordMatches(username, password, &rec));
+  if (!good) {
+    by_user_.Fail(username, now);
+    return Status::Invalid("current_password", "wrong password");
+  }
+  return Status::Ok();
 }
 
 Result<domain::User> AuthService::Authenticate(const std::string& token) {

@@ -78,7 +78,8 @@ Result<domain::User> UserService::Get(const domain::Actor& actor, int64_t id) {
 }
 
 Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
-                                         const UserPatch& patch, std::optional<int64_t> if_match) {
+                                         const UserPatch& patch, std::optional<int64_t> if_match,
+                                         const std::string& actor_token) {
   const bool admin = actor.Has(Role::kAdmin);
   if (!admin) {
     if (actor.user_id != id) return Status::Forbidden("only an admin may change other users");
@@ -87,27 +88,47 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
     }
   }
   const std::string hash = patch.password ? HashPassword(*patch.password) : std::string();
+  const std::string keep_session =
+      actor.user_id == id && !actor_token.empty() ? TokenHash(actor_token) : std::string();
   domain::User out;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto rec, tx.GetUser(id));
     domain::User user = rec.user;
     RETURN_IF_ERROR(CheckVersion(if_match, user.version));
+    // What changed, field by field ({"before", "after"}); the password only as "changed".
     nlohmann::json changes = nlohmann::json::object();
+    auto note = [&](const char* field, const nlohmann::json& before, const nlohmann::json& after) {
+      if (before != after) changes[field] = {{"before", before}, {"after", after}};
+    };
+    auto opt = [](const std::optional<int64_t>& v) {
+      return v ? nlohmann::json(*v) : nlohmann::json();
+    };
     if (patch.display_name) {
-      changes["display_name"] = {user.display_name, *patch.display_name};
+      note("display_name", user.display_name, *patch.display_name);
       user.display_name = *patch.display_name;
     }
     if (patch.roles) {
-      changes["roles"] = {RoleNames(user.roles), RoleNames(*patch.roles)};
+      note("roles", RoleNames(user.roles), RoleNames(*patch.roles));
       user.roles = *patch.roles;
     }
-    if (patch.partner_id) user.partner_id = *patch.partner_id;
+    if (patch.partner_id) {
+      note("partner_id", opt(user.partner_id), opt(*patch.partner_id));
+      user.partner_id = *patch.partner_id;
+    }
     if (patch.active) {
-      changes["active"] = {user.active, *patch.active};
+      note("active", user.active, *patch.active);
       user.active = *patch.active;
     }
-    if (patch.locale) user.locale = *patch.locale;
+    if (patch.locale) {
+      note("locale", user.locale, *patch.locale);
+      user.locale = *patch.locale;
+    }
     if (patch.password) changes["password"] = "changed";
+    // An update that changes nothing writes nothing.
+    if (changes.empty()) {
+      out = user;
+      return Status::Ok();
+    }
     RETURN_IF_ERROR(ValidateUser(user, patch.password ? &*patch.password : nullptr));
     if (admin && user.id == actor.user_id &&
         (!user.active || !actor.Has(Role::kAdmin) ||
@@ -119,8 +140,9 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
     user.version = rec.user.version + 1;
     RETURN_IF_ERROR(tx.UpdateUser(user, rec.user.version, hash));
     if (patch.password || (patch.active && !*patch.active) || patch.roles) {
-      // A changed password, role set or deactivation ends the user's other sessions.
-      if (actor.user_id != id) RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id));
+      // A changed password, role set or deactivation ends the user's sessions (but the
+      // one making the change, when the user changes itself).
+      RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id, keep_session));
     }
     out = user;
     return Audit(tx, deps_, actor, "user", id, "update", changes);

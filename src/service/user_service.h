@@ -30,9 +30,13 @@ class UserService {
   Result<storage::Page<domain::User>> List(const domain::Actor& actor,
                                            const storage::PageRequest& page);
   Result<domain::User> Get(const domain::Actor& actor, int64_t id);
-  // Admins change anyone; a user may change its own display_name, locale and password.
+  // Admins change anyone; a user may change its own display_name, locale and password
+  // (the HTTP layer sends users to PATCH /api/v1/me for the password, which checks the
+  // current one). A changed password, role set or deactivation ends the user's sessions:
+  // all of them, or, when the actor changes itself, all but the session of
+  // `actor_token` (the caller's bearer token).
   Result<domain::User> Update(const domain::Actor& actor, int64_t id, const UserPatch& patch,
-                              std::optional<int64_t> if_match);
+                              std::optional<int64_t> if_match, const std::string& actor_token);
 
  private:
   const Deps& deps_;

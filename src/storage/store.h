@@ -127,7 +127,8 @@ class Tx {
   // The user of an unexpired session; kUnauthenticated otherwise.
   virtual Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
-  virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
+  // Every session of the user but the one whose hash is `keep_token_hash` ("": all).
+  virtual Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) = 0;
 
   // Stock. Rows exist once a product has been adjusted into a warehouse.
   virtual Result<Page<StockRow>> ListStock(const StockFilter& f) = 0;

@@ -92,12 +92,13 @@ export async function startServer({ adminPassword }) {
 // A tiny API client for seeding.
 export function apiClient(base) {
   let token = ''
-  async function call(method, path, body) {
+  async function call(method, path, body, headers = {}) {
     const r = await fetch(base + '/api/v1' + path, {
       method,
       headers: {
         'Content-Type': 'application/json',
         ...(token ? { Authorization: 'Bearer ' + token } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
@@ -107,11 +108,79 @@ export function apiClient(base) {
     return data
   }
   return {
+    base,
     call,
     async login(username, password) {
       token = (await call('POST', '/auth/login', { username, password })).token
     },
   }
+}
+
+// The e2e's users (password PASSWORD) and master data: a warehouse, a pump (50 in stock)
+// and a valve (20, below its safety stock of 18 once 3 are reserved), a customer.
+export const PASSWORD = 'e2e-pass-1234'
+export const USERS = {
+  sales: { username: 'e2e_sales', display_name: '王销售', roles: ['sales_rep'] },
+  manager: { username: 'e2e_manager', display_name: '张经理', roles: ['sales_manager'] },
+  finance: { username: 'e2e_finance', display_name: '刘财务', roles: ['finance'] },
+  warehouse: { username: 'e2e_warehouse', display_name: '陈仓管', roles: ['warehouse'] },
+  locked: { username: 'e2e_locked', display_name: '锁定测试', roles: ['analyst'] },
+}
+
+export async function seed(api, { orders = false } = {}) {
+  for (const u of Object.values(USERS)) await api.call('POST', '/users', { ...u, password: PASSWORD })
+  const wh = await api.call('POST', '/warehouses', { code: 'WH-E2E', name: '测试一号仓', region: '华东' })
+  const pump = await api.call('POST', '/products', {
+    sku: 'E2E-PUMP', name: '离心泵', spec: 'IS80-65-160 7.5kW', unit: '台',
+    list_price: '100.00', min_price: '90.00', tax_rate: '0.13', lead_time_days: 5, safety_stock: '5',
+  })
+  const valve = await api.call('POST', '/products', {
+    sku: 'E2E-VALVE', name: '闸阀', spec: 'Z41H-16C DN100', unit: '个',
+    list_price: '250.00', min_price: '200.00', tax_rate: '0.13', lead_time_days: 7, safety_stock: '18',
+  })
+  await api.call('POST', '/stock/adjustments', { product_id: pump.id, warehouse_id: wh.id, qty_delta: '50', reason: '期初' })
+  await api.call('POST', '/stock/adjustments', { product_id: valve.id, warehouse_id: wh.id, qty_delta: '20', reason: '期初' })
+  const customer = await api.call('POST', '/customers', {
+    code: 'C-E2E', name: '上海测试机电有限公司', uscc: '91350100M000100Y43', address: '上海市浦东新区张江路 88 号',
+    contacts: [{ name: '王芳', phone: '13800000000', email: 'wf@example.com' }],
+    credit_limit: '1000000.00', payment_terms: { method: 'net', net_days: 30 }, default_invoice_type: 'vat_special',
+  })
+  const ids = { warehouse: wh.id, pump: pump.id, valve: valve.id, customer: customer.id }
+  return orders ? { ...ids, ...(await seedOrders(api, ids)) } : ids
+}
+
+// Orders for the screenshots, entered by the sales rep through the API: a draft with two
+// lines (the order form), and a submitted order with a long customer name, one line
+// below the minimum price and a large amount (the review inbox, the order detail). The
+// customer is edited once, so that the audit log has an update.
+// `admin` is an apiClient signed in as admin.
+export async function seedOrders(admin, ids) {
+  const long = await admin.call('POST', '/customers', {
+    code: 'C-LONG', name: '深圳市前海新能源装备制造与智能控制技术股份有限公司', address: '深圳市南山区前海大道 1 号',
+    contacts: [{ name: '李工', phone: '13900000000' }], credit_limit: null,
+    payment_terms: { method: 'net', net_days: 60 }, default_invoice_type: 'vat_special',
+  })
+  const cust = await admin.call('GET', `/customers/${ids.customer}`)
+  await admin.call('PATCH', `/customers/${ids.customer}`, { credit_limit: '1200000.00', payment_terms: { method: 'net', net_days: 45 } }, { 'If-Match': String(cust.version) })
+  const sales = apiClient(admin.base)
+  await sales.login(USERS.sales.username, PASSWORD)
+  const draft = await sales.call('POST', '/orders', {
+    customer_id: ids.customer, channel: 'email',
+    lines: [
+      { product_id: ids.pump, qty: '4', unit_price: '100.00', discount_rate: '0.05' },
+      { product_id: ids.valve, qty: '2', unit_price: '250.00' },
+    ],
+    freight: '15.00', external_ref: 'PO-SCREENS-1',
+  })
+  const pending = await sales.call('POST', '/orders', {
+    customer_id: long.id, channel: 'visit',
+    lines: [
+      { product_id: ids.pump, qty: '30', unit_price: '85.00' },
+      { product_id: ids.valve, qty: '12000', unit_price: '198.00' },
+    ],
+    freight: '1200.00', submit: true,
+  })
+  return { draftId: draft.id, pendingId: pending.id, orderId: pending.id }
 }
 
 export function ensureScreensDir() {

@@ -85,4 +85,8 @@ class HttpClient {
   std::unique_ptr<Connection> conn_;
 };
 
+// A plain blocking TCP connection to 127.0.0.1:port (its file descriptor, -1 on failure),
+// for what HttpClient cannot do: connections that stay idle or send half a request.
+int ConnectRaw(uint16_t port);
+
 }  // namespace ordo::test

@@ -210,11 +210,12 @@ Status PgTx::DeleteSession(const std::string& token_hash) {
   return Exec("DELETE FROM sessions WHERE token_hash = $1", p).status();
 }
 
-Status PgTx::DeleteSessionsOfUser(int64_t user_id) {
+Status PgTx::DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) {
   RETURN_IF_ERROR(CheckWritable());
   Params p;
   p.Bind(user_id);
-  return Exec("DELETE FROM sessions WHERE user_id = $1", p).status();
+  p.Bind(keep_token_hash);
+  return Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", p).status();
 }
 
 // ---- events ----

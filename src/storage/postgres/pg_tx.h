@@ -51,7 +51,7 @@ class PgTx final : public PgSql, public Tx {
                        Millis expires_at) override;
   Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
   Status DeleteSession(const std::string& token_hash) override;
-  Status DeleteSessionsOfUser(int64_t user_id) override;
+  Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) override;
 
   Result<Page<StockRow>> ListStock(const StockFilter& f) override;
   Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;

@@ -202,10 +202,11 @@ Status SqliteTx::DeleteSession(const std::string& token_hash) {
   return st.Run();
 }
 
-Status SqliteTx::DeleteSessionsOfUser(int64_t user_id) {
+Status SqliteTx::DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) {
   RETURN_IF_ERROR(CheckWritable());
-  ASSIGN_OR_RETURN(Stmt st, conn_.Prepare("DELETE FROM sessions WHERE user_id = ?"));
-  st.Bind(user_id);
+  ASSIGN_OR_RETURN(Stmt st,
+                   conn_.Prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?"));
+  st.BindAll(user_id, keep_token_hash);
   return st.Run();
 }
 

@@ -442,7 +442,7 @@ Result<Money> SqliteTx::CreditExposure(int64_t customer_id, int64_t exclude_orde
   // customer's orders of what each still owes (kept by triggers, migration 002); the
   // excluded order's own share is taken off again. Two primary-key lookups, however
   // many orders the customer has. The triggers refuse a total that would not fit in an
-  // int64 (migration 005), so it is exact.
+  // int64 (migration 006), so it is exact.
   ASSIGN_OR_RETURN(
       Stmt st, conn_.Prepare("SELECT COALESCE((SELECT amount FROM customer_exposure "
                              "WHERE customer_id = ?1), 0) - "

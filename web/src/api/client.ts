@@ -9,12 +9,27 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly details: Record<string, unknown>
+  // Seconds to wait before trying again (429, 503): the Retry-After header, else
+  // details.retry_after; null when the server did not say.
+  readonly retryAfter: number | null
 
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    retryAfter: number | null = null,
+  ) {
     super(message)
     this.status = status
     this.code = code
     this.details = details
+    this.retryAfter = retryAfter ?? parseRetryAfter(details?.retry_after)
+  }
+
+  // A 5xx or no answer at all: the request may or may not have taken effect.
+  get outcomeUnknown(): boolean {
+    return this.status === 0 || this.status >= 500
   }
 
   // details.fields of a 422 validation_failed: field path → reason.
@@ -22,6 +37,17 @@ export class ApiError extends Error {
     const f = this.details?.fields
     return f && typeof f === 'object' ? (f as Record<string, string>) : {}
   }
+}
+
+// Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3).
+export function parseRetryAfter(v: unknown, now: number = Date.now()): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? Math.ceil(v) : null
+  if (typeof v !== 'string' || v.trim() === '') return null
+  const s = v.trim()
+  if (/^\d+$/.test(s)) return Number(s)
+  const at = Date.parse(s)
+  if (Number.isNaN(at)) return null
+  return Math.max(0, Math.ceil((at - now) / 1000))
 }
 
 let unauthorizedHandler: (() => void) | null = null
@@ -107,6 +133,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       err?.code ?? 'http_' + resp.status,
       err?.message ?? resp.statusText,
       err?.details ?? {},
+      parseRetryAfter(resp.headers.get('Retry-After')),
     )
     if (resp.status === 401 && !opts.noAuthRedirect && unauthorizedHandler) unauthorizedHandler()
     throw apiError
@@ -138,4 +165,18 @@ export async function fetchAll<T>(
     if (items.length >= r.total || r.items.length === 0) return { items, total, truncated: false }
   }
   return { items, total, truncated: items.length < total }
+}
+
+// fn over items with at most `limit` calls at a time; the results in the items' order.
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
 }

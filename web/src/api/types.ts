@@ -278,6 +278,41 @@ export interface OrderEvent {
   data: Record<string, unknown>
 }
 
+// Company settings (GET/PATCH /api/v1/settings). Everyone signed in reads `company`;
+// the rest only admin. Rates are decimal strings, days whole numbers.
+export interface CompanyInfo {
+  name: string
+  uscc: string
+  address: string
+  bank_name: string
+  bank_account: string
+  phone: string
+}
+export const COMPANY_FIELDS: (keyof CompanyInfo)[] = ['name', 'uscc', 'address', 'bank_name', 'bank_account', 'phone']
+
+export const RETURN_REASONS = ['quality', 'wrong_item', 'damaged_in_transit', 'not_needed', 'other'] as const
+export type ReturnReason = (typeof RETURN_REASONS)[number]
+export const COMPLAINT_CATEGORIES = ['quality', 'delivery', 'service', 'billing', 'other'] as const
+export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number]
+export const SCORECARD_METRICS = ['completion_rate', 'payment_timeliness', 'complaint_rate', 'return_rate'] as const
+export type ScorecardMetric = (typeof SCORECARD_METRICS)[number]
+
+export interface ComplaintDeadline {
+  acknowledge_days: number
+  resolve_days: number
+}
+
+export interface Settings {
+  company: CompanyInfo
+  freight_tax_rate: string
+  return_policy_days: Record<ReturnReason, number>
+  complaint_deadlines: Record<ComplaintCategory, ComplaintDeadline>
+  scorecard_weights: Record<ScorecardMetric, string>
+  allow_self_review: boolean
+  confirmation_channels: Channel[]
+  archive_after_days: number
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
 }

@@ -3,6 +3,7 @@
 import { groupMoney } from './money'
 import { i18n } from '@/i18n'
 import { ApiError } from '@/api/client'
+import type { Department, Flag } from '@/api/types'
 
 export function fmtTime(s: string | null | undefined): string {
   if (!s) return ''
@@ -26,6 +27,46 @@ export function pct(rate: string | null | undefined): string {
   const whole = BigInt(m[1]) * 100n + BigInt(frac.slice(0, 2))
   const rest = frac.slice(2).replace(/0+$/, '')
   return whole.toString() + (rest ? '.' + rest : '') + '%'
+}
+
+// A wait in words: "45 秒", "5 分钟", "2 minutes" (whole minutes from one minute up).
+export function durationText(seconds: number): string {
+  const t = i18n.global.t
+  if (seconds < 60) return t('common.seconds', { n: seconds }, seconds)
+  const m = Math.ceil(seconds / 60)
+  return t('common.minutes', { n: m }, m)
+}
+
+// A list in running text: 销售、财务 in Chinese, "Sales, Finance" in English.
+export function joinList(items: string[]): string {
+  return items.join(i18n.global.t('common.listSep'))
+}
+
+// Flags of one kind together, with the lines they concern ("低于最低价 · 第 1、2 行"),
+// in the order the server lists them.
+export interface FlagGroup {
+  code: string
+  department: Department
+  lines: number[]
+  text: string
+}
+export function groupFlags(flags: Flag[] | null | undefined): FlagGroup[] {
+  const groups = new Map<string, FlagGroup>()
+  for (const f of flags ?? []) {
+    let g = groups.get(f.code)
+    if (!g) groups.set(f.code, (g = { code: f.code, department: f.department, lines: [], text: '' }))
+    if (f.line_no !== null && f.line_no !== undefined && !g.lines.includes(f.line_no)) g.lines.push(f.line_no)
+  }
+  for (const g of groups.values()) g.text = flagText(g.code, g.lines)
+  return [...groups.values()]
+}
+
+// A flag's name, with the lines it concerns when it concerns lines.
+export function flagText(code: string, lines: number[] = []): string {
+  const t = i18n.global.t
+  const name = i18n.global.te('flag.' + code) ? t('flag.' + code) : code
+  if (lines.length === 0) return name
+  return `${name} · ${t('order.onLines', { lines: joinList(lines.map(String)) }, lines.length)}`
 }
 
 // Today's date in the business time zone (Asia/Shanghai), YYYY-MM-DD.

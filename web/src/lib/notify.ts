@@ -14,6 +14,10 @@ export function notifyOk(message: string): void {
   ElMessage({ type: 'success', message, duration: 3000 })
 }
 
+export function notifyWarn(message: string): void {
+  ElMessage({ type: 'warning', message, duration: 10000, showClose: true })
+}
+
 export function notifyInfo(message: string): void {
   ElMessage({ type: 'info', message, duration: 4000 })
 }

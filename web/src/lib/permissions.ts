@@ -1,6 +1,6 @@
 // What each role may do, mirroring the server's rules (docs/api.md). The server checks
 // again; these only decide what the console offers.
-import type { Department, Order, Role, User } from '@/api/types'
+import type { Department, Order, OrderEvent, Role, User } from '@/api/types'
 
 export function hasAny(user: User | null, roles: Role[]): boolean {
   return !!user && user.roles.some((r) => roles.includes(r))
@@ -14,6 +14,7 @@ export const WAREHOUSE_WRITERS: Role[] = ['admin', 'warehouse']
 export const STOCK_WRITERS: Role[] = ['admin', 'warehouse']
 export const USER_READERS: Role[] = ['admin', 'auditor']
 export const AUDIT_READERS: Role[] = ['admin', 'auditor']
+export const SETTINGS_WRITERS: Role[] = ['admin']
 export const REVIEWERS: Role[] = ['admin', 'sales_manager', 'finance', 'warehouse']
 export const STAFF: Role[] = [
   'admin', 'sales_rep', 'sales_manager', 'finance', 'warehouse', 'production', 'logistics',
@@ -43,6 +44,16 @@ export function openDepartments(user: User | null, order: Order): Department[] {
   if (order.status !== 'pending_review') return []
   const decided = decidedDepartments(order)
   return reviewDepartments(user).filter((d) => !decided.includes(d))
+}
+
+// Whether the user created the order or last edited it (the user of its latest `edit`
+// event, from the order's timeline): the server refuses them a review (409 self_review)
+// unless the company setting allow_self_review is on.
+export function createdOrLastEdited(user: User | null, order: Order, events: Pick<OrderEvent, 'action' | 'user_id'>[]): boolean {
+  if (!user) return false
+  let lastEditor = order.created_by
+  for (const e of events) if (e.action === 'edit') lastEditor = e.user_id
+  return user.id === order.created_by || user.id === lastEditor
 }
 
 const CANCELLABLE = ['draft', 'pending_review', 'rejected', 'approved', 'confirmed', 'on_hold']

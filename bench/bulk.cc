@@ -65,7 +65,7 @@ Master LoadMaster(storage::Store& store) {
     }
     ASSIGN_OR_RETURN(auto w, tx.warehouses().List({1, 200}));
     for (const auto& x : w.items) m.warehouses.push_back(x.id);
-    ASSIGN_OR_RETURN(auto admin, tx.GetUserByUsername("admin"));
+    ASSIGN_OR_RETURN(auto admin, tx.users().GetByUsername("admin"));
     m.user_id = admin.user.id;
     storage::OrderFilter all;
     all.page = {1, 1};

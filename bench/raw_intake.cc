@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   OrDie(services.auth.EnsureAdmin("admin123"), "admin");
   domain::User admin_user;
   Status st = store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rec, tx.GetUserByUsername("admin"));
+    ASSIGN_OR_RETURN(auto rec, tx.users().GetByUsername("admin"));
     admin_user = rec.user;
     return Status::Ok();
   });

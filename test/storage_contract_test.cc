@@ -35,19 +35,6 @@ namespace ordo {
 namespace storage {
 namespace {
 
-void ExpectSameUser(const User& got, const User& want) {
-  EXPECT_EQ(got.id, want.id);
-  EXPECT_EQ(got.username, want.username);
-  EXPECT_EQ(got.display_name, want.display_name);
-  EXPECT_EQ(got.roles, want.roles);
-  EXPECT_EQ(got.partner_id, want.partner_id);
-  EXPECT_EQ(got.active, want.active);
-  EXPECT_EQ(got.locale, want.locale);
-  EXPECT_EQ(got.created_at, want.created_at);
-  EXPECT_EQ(got.updated_at, want.updated_at);
-  EXPECT_EQ(got.version, want.version);
-}
-
 void ExpectSameHeader(const Order& got, const Order& want) {
   EXPECT_EQ(got.id, want.id);
   EXPECT_EQ(got.number, want.number);
@@ -172,146 +159,6 @@ TEST(OpenStore, PostgresqlPoolSizeIsChecked) {
 TEST_P(StoreContract, KindAndPing) {
   EXPECT_EQ(store_->Kind(), GetParam());
   EXPECT_OK(store_->Ping());
-}
-
-// ---- users and sessions ----
-
-TEST_P(StoreContract, UserRoundTripsEveryField) {
-  User u;
-  u.username = Unique("alice");
-  u.display_name = "Alice 爱丽丝";
-  u.roles = {Role::kSalesRep, Role::kAdmin, Role::kPartner};
-  u.partner_id = 42;
-  u.active = false;
-  u.locale = "en-US";
-  u.created_at = 1000;
-  u.updated_at = 2000;
-  u.version = 3;
-  u.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(u, "argon2-hash"); }));
-  ASSERT_GT(u.id, 0);
-
-  auto by_id = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(u.id); }));
-  ExpectSameUser(by_id.user, u);
-  EXPECT_EQ(by_id.password_hash, "argon2-hash");
-  auto by_name = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUserByUsername(u.username); }));
-  ExpectSameUser(by_name.user, u);
-
-  // Every role survives, in the order given.
-  User all;
-  all.username = Unique("all-roles");
-  all.roles.assign(std::begin(domain::kAllRoles), std::end(domain::kAllRoles));
-  std::reverse(all.roles.begin(), all.roles.end());
-  all.id = Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(all, "h"); }));
-  EXPECT_EQ(Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(all.id); })).user.roles, all.roles);
-
-  EXPECT_EQ(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(u.id + 1'000'000); }).status().code(),
-            Code::kNotFound);
-  EXPECT_EQ(Rd<UserRecord>([&](Tx& tx) { return tx.GetUserByUsername(Unique("nobody")); })
-                .status()
-                .code(),
-            Code::kNotFound);
-}
-
-TEST_P(StoreContract, UsernameIsUnique) {
-  NewUser(Unique("bob"));
-  User again;
-  again.username = Unique("bob");
-  auto r = W<int64_t>([&](Tx& tx) { return tx.InsertUser(again, "h"); });
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kConflict);
-  EXPECT_EQ(r.status().message(), "username already exists");
-}
-
-TEST_P(StoreContract, UpdateUserChecksVersionAndKeepsOrReplacesThePassword) {
-  const int64_t id = NewUser(Unique("carol"));
-  const int64_t other = NewUser(Unique("dave"));
-  User u = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); })).user;
-  u.display_name = "Carol C.";
-  u.roles = {Role::kFinance, Role::kAuditor};
-  u.partner_id = std::nullopt;
-  u.active = false;
-  u.locale = "en-US";
-  u.updated_at = 5000;
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateUser(u, 1, ""); }));
-  auto rec = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); }));
-  u.version = 2;
-  ExpectSameUser(rec.user, u);
-  EXPECT_EQ(rec.password_hash, "h");  // an empty hash keeps the stored one
-
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.UpdateUser(u, 2, "new-hash"); }));
-  rec = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(id); }));
-  EXPECT_EQ(rec.password_hash, "new-hash");
-  EXPECT_EQ(rec.user.version, 3);
-
-  Status stale = Wst([&](Tx& tx) { return tx.UpdateUser(u, 2, ""); });
-  EXPECT_EQ(stale.code(), Code::kConflict);
-  EXPECT_EQ(stale.message(), "stale version");
-
-  User missing = u;
-  missing.id = id + 1'000'000;
-  EXPECT_EQ(Wst([&](Tx& tx) { return tx.UpdateUser(missing, 1, ""); }).code(), Code::kNotFound);
-
-  User clash = Must(Rd<UserRecord>([&](Tx& tx) { return tx.GetUser(other); })).user;
-  clash.username = Unique("carol");
-  Status dup = Wst([&](Tx& tx) { return tx.UpdateUser(clash, 1, ""); });
-  EXPECT_EQ(dup.code(), Code::kConflict);
-  EXPECT_EQ(dup.message(), "username already exists");
-}
-
-TEST_P(StoreContract, ListUsersPagesThroughEveryone) {
-  const int64_t before = Must(Rd<int64_t>([&](Tx& tx) { return tx.CountUsers(); }));
-  std::set<int64_t> mine;
-  for (int i = 0; i < 5; ++i) mine.insert(NewUser(Unique("list" + std::to_string(i))));
-  EXPECT_EQ(Must(Rd<int64_t>([&](Tx& tx) { return tx.CountUsers(); })), before + 5);
-
-  std::set<int64_t> seen;
-  for (int page = 1;; ++page) {
-    auto p = Must(Rd<Page<User>>([&](Tx& tx) { return tx.ListUsers({page, 2}); }));
-    EXPECT_EQ(p.total, before + 5);
-    if (p.items.empty()) break;
-    EXPECT_LE(p.items.size(), 2u);
-    for (const auto& u : p.items) {
-      EXPECT_TRUE(seen.insert(u.id).second) << "user " << u.id << " on two pages";
-      if (mine.count(u.id)) {
-        EXPECT_EQ(u.roles, std::vector<Role>{Role::kSalesRep});
-      }
-    }
-    ASSERT_LT(page, 100000);
-  }
-  for (int64_t id : mine) EXPECT_TRUE(seen.count(id));
-}
-
-TEST_P(StoreContract, SessionsExpireAndCanBeDeleted) {
-  const int64_t id = NewUser(Unique("erin"));
-  const int64_t other = NewUser(Unique("frank"));
-  const std::string t1 = Unique("token1"), t2 = Unique("token2"), t3 = Unique("token3");
-  ASSERT_OK(Wst([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.InsertSession(t1, id, 1000, 2000));
-    RETURN_IF_ERROR(tx.InsertSession(t2, id, 1000, 9000));
-    return tx.InsertSession(t3, other, 1000, 9000);
-  }));
-  auto session = [&](const std::string& t, Millis now) {
-    return Rd<UserRecord>([&](Tx& tx) { return tx.GetSessionUser(t, now); });
-  };
-  auto rec = session(t1, 1999);
-  ASSERT_TRUE(rec.ok()) << Describe(rec.status());
-  EXPECT_EQ(rec->user.id, id);
-  EXPECT_EQ(rec->user.roles, std::vector<Role>{Role::kSalesRep});
-  EXPECT_EQ(session(t1, 2000).status().code(), Code::kUnauthenticated);
-  EXPECT_EQ(session(Unique("unknown"), 1500).status().code(), Code::kUnauthenticated);
-
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSession(t2); }));
-  EXPECT_EQ(session(t2, 1500).status().code(), Code::kUnauthenticated);
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.InsertSession(t2, id, 1500, 9000); }));
-  const std::string t4 = Unique("token4");
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.InsertSession(t4, id, 1500, 9000); }));
-  // All but one (a password change keeps the session that made it).
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id, t4); }));
-  EXPECT_EQ(session(t2, 1600).status().code(), Code::kUnauthenticated);
-  EXPECT_TRUE(session(t4, 1600).ok());
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.DeleteSessionsOfUser(id, ""); }));
-  EXPECT_EQ(session(t4, 1600).status().code(), Code::kUnauthenticated);
-  EXPECT_TRUE(session(t3, 1600).ok());  // another user's session stays
 }
 
 // ---- stock ----
@@ -1180,11 +1027,11 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
     Order o = SimpleOrder(c, Unique("RO"), OrderStatus::kDraft, M(1), 1);
     o.id = 1;
     const std::vector<std::pair<const char*, Status>> writes = {
-        {"InsertUser", tx.InsertUser(u, "h").status()},
-        {"UpdateUser", tx.UpdateUser(u, 1, "")},
-        {"InsertSession", tx.InsertSession("t", 1, 1, 2)},
-        {"DeleteSession", tx.DeleteSession("t")},
-        {"DeleteSessionsOfUser", tx.DeleteSessionsOfUser(1, "")},
+        {"InsertUser", tx.users().Insert(u, "h").status()},
+        {"UpdateUser", tx.users().Update(u, 1, "")},
+        {"InsertSession", tx.sessions().Insert("t", 1, 1, 2)},
+        {"DeleteSession", tx.sessions().Delete("t")},
+        {"DeleteSessionsOfUser", tx.sessions().DeleteOfUser(1, "")},
         {"InsertCustomer", tx.customers().Insert(cu).status()},
         {"UpdateCustomer", tx.customers().Update(cu, 1)},
         {"InsertProduct", tx.products().Insert(p).status()},
@@ -1337,7 +1184,7 @@ TEST_P(StoreContract, FileStaysConsistent) {
   User u;
   u.username = Unique("ic");
   u.roles = {Role::kFinance, Role::kAdmin};
-  ASSERT_TRUE(W<int64_t>([&](Tx& tx) { return tx.InsertUser(u, "h"); }).ok());
+  ASSERT_TRUE(W<int64_t>([&](Tx& tx) { return tx.users().Insert(u, "h"); }).ok());
   const int64_t c = NewCustomer(Unique("C"));
   const int64_t p = NewProduct(Unique("P"));
   const int64_t w = NewWarehouse(Unique("W"));

@@ -121,7 +121,7 @@ Status TooManyFailures(Millis left_ms) {
 Result<bool> AuthService::PasswordMatches(const std::string& username, const std::string& password,
                                           storage::UserRecord* rec) {
   Status st = deps_.store->Read([&](storage::Tx& tx) -> Status {
-    auto r = tx.GetUserByUsername(username);
+    auto r = tx.users().GetByUsername(username);
     if (!r.ok()) return r.TakeStatus();
     *rec = std::move(r).value();
     return Status::Ok();
@@ -154,7 +154,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   out.user = rec.user;
   const std::string hash = TokenHash(out.token);
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.InsertSession(hash, rec.user.id, now, out.expires_at));
+    RETURN_IF_ERROR(tx.sessions().Insert(hash, rec.user.id, now, out.expires_at));
     return Audit(tx, deps_, ActorOf(rec.user), "user", rec.user.id, "login",
                  nlohmann::json::object());
   }));
@@ -182,7 +182,7 @@ Result<domain::User> AuthService::Authenticate(const std::string& token) {
   // ReadLatest: a token is only known to a client once its login was answered (and so
   // is on disk); a logout or deactivation that is not yet on disk already counts here.
   Status st = deps_.store->ReadLatest([&](storage::Tx& tx) -> Status {
-    auto r = tx.GetSessionUser(hash, deps_.Now());
+    auto r = tx.sessions().GetUser(hash, deps_.Now());
     if (!r.ok()) return r.TakeStatus();
     user = std::move(r->user);
     return Status::Ok();
@@ -199,13 +199,13 @@ Result<domain::User> AuthService::Authenticate(const std::string& token) {
 
 Status AuthService::Logout(const std::string& token) {
   const std::string hash = TokenHash(token);
-  return deps_.store->Write([&](storage::Tx& tx) { return tx.DeleteSession(hash); });
+  return deps_.store->Write([&](storage::Tx& tx) { return tx.sessions().Delete(hash); });
 }
 
 Result<std::string> AuthService::EnsureAdmin(const std::string& password) {
   std::string generated;
   Status st = deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(int64_t count, tx.CountUsers());
+    ASSIGN_OR_RETURN(int64_t count, tx.users().Count());
     if (count > 0) return Status::Ok();
     const std::string pw = password.empty() ? RandomPassword() : password;
     if (password.empty()) generated = pw;
@@ -214,7 +214,7 @@ Result<std::string> AuthService::EnsureAdmin(const std::string& password) {
     admin.display_name = "Administrator";
     admin.roles = {domain::Role::kAdmin};
     admin.created_at = admin.updated_at = deps_.Now();
-    ASSIGN_OR_RETURN(int64_t id, tx.InsertUser(admin, HashPassword(pw)));
+    ASSIGN_OR_RETURN(int64_t id, tx.users().Insert(admin, HashPassword(pw)));
     return Audit(tx, deps_, domain::SystemActor(), "user", id, "bootstrap_admin",
                  {{"username", "admin"}});
   });

@@ -48,7 +48,7 @@ Result<domain::User> UserService::Create(const domain::Actor& actor, NewUser inp
   user.created_at = user.updated_at = deps_.Now();
   user.version = 1;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(user.id, tx.InsertUser(user, hash));
+    ASSIGN_OR_RETURN(user.id, tx.users().Insert(user, hash));
     return Audit(tx, deps_, actor, "user", user.id, "create",
                  {{"username", user.username}, {"roles", RoleNames(user.roles)}});
   }));
@@ -60,7 +60,7 @@ Result<storage::Page<domain::User>> UserService::List(const domain::Actor& actor
   RETURN_IF_ERROR(Require(actor, {Role::kAdmin, Role::kAuditor}));
   storage::Page<domain::User> out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(out, tx.ListUsers(page));
+    ASSIGN_OR_RETURN(out, tx.users().List(page));
     return Status::Ok();
   }));
   return out;
@@ -70,7 +70,7 @@ Result<domain::User> UserService::Get(const domain::Actor& actor, int64_t id) {
   if (actor.user_id != id) RETURN_IF_ERROR(Require(actor, {Role::kAdmin, Role::kAuditor}));
   domain::User out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rec, tx.GetUser(id));
+    ASSIGN_OR_RETURN(auto rec, tx.users().Get(id));
     out = std::move(rec.user);
     return Status::Ok();
   }));
@@ -92,7 +92,7 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
       actor.user_id == id && !actor_token.empty() ? TokenHash(actor_token) : std::string();
   domain::User out;
   RETURN_IF_ERROR(deps_.store->Write([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rec, tx.GetUser(id));
+    ASSIGN_OR_RETURN(auto rec, tx.users().Get(id));
     domain::User user = rec.user;
     RETURN_IF_ERROR(CheckVersion(if_match, user.version));
     // What changed, field by field ({"before", "after"}); the password only as "changed".
@@ -138,11 +138,11 @@ Result<domain::User> UserService::Update(const domain::Actor& actor, int64_t id,
     }
     user.updated_at = deps_.Now();
     user.version = rec.user.version + 1;
-    RETURN_IF_ERROR(tx.UpdateUser(user, rec.user.version, hash));
+    RETURN_IF_ERROR(tx.users().Update(user, rec.user.version, hash));
     if (patch.password || (patch.active && !*patch.active) || patch.roles) {
       // A changed password, role set or deactivation ends the user's sessions (but the
       // one making the change, when the user changes itself).
-      RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id, keep_session));
+      RETURN_IF_ERROR(tx.sessions().DeleteOfUser(id, keep_session));
     }
     out = user;
     return Audit(tx, deps_, actor, "user", id, "update", changes);

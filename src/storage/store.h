@@ -29,8 +29,10 @@
 #include "storage/customer_repo.h"
 #include "storage/page.h"
 #include "storage/product_repo.h"
+#include "storage/session_repo.h"
 #include "storage/settings_repo.h"
 #include "storage/sql.h"
+#include "storage/user_repo.h"
 #include "storage/warehouse_repo.h"
 
 namespace ordo::storage {
@@ -88,11 +90,6 @@ struct OrderFilter {
   PageRequest page;
 };
 
-struct UserRecord {
-  User user;
-  std::string password_hash;
-};
-
 struct IdempotencyRecord {
   std::string request_hash;
   int status = 0;
@@ -111,24 +108,8 @@ class Tx {
   ProductRepo& products() { return products_; }
   WarehouseRepo& warehouses() { return warehouses_; }
   SettingsRepo& settings() { return settings_; }
-
-  // Users and sessions.
-  virtual Result<int64_t> InsertUser(const User& user, const std::string& password_hash) = 0;
-  virtual Result<UserRecord> GetUser(int64_t id) = 0;
-  virtual Result<UserRecord> GetUserByUsername(const std::string& username) = 0;
-  // Writes user (roles included) if its stored version is expected_version; bumps it.
-  // A non-empty password_hash replaces the stored one.
-  virtual Status UpdateUser(const User& user, int64_t expected_version,
-                            const std::string& password_hash) = 0;
-  virtual Result<Page<User>> ListUsers(const PageRequest& page) = 0;
-  virtual Result<int64_t> CountUsers() = 0;
-  virtual Status InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
-                               Millis expires_at) = 0;
-  // The user of an unexpired session; kUnauthenticated otherwise.
-  virtual Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) = 0;
-  virtual Status DeleteSession(const std::string& token_hash) = 0;
-  // Every session of the user but the one whose hash is `keep_token_hash` ("": all).
-  virtual Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) = 0;
+  UserRepo& users() { return users_; }
+  SessionRepo& sessions() { return sessions_; }
 
   // Stock. Rows exist once a product has been adjusted into a warehouse.
   virtual Result<Page<StockRow>> ListStock(const StockFilter& f) = 0;
@@ -175,13 +156,21 @@ class Tx {
  protected:
   // The repositories run their statements on sql, which must outlive this Tx (a backend's
   // Tx derives from its Sql, listed first among its bases).
-  explicit Tx(Sql& sql) : customers_(sql), products_(sql), warehouses_(sql), settings_(sql) {}
+  explicit Tx(Sql& sql)
+      : customers_(sql),
+        products_(sql),
+        warehouses_(sql),
+        settings_(sql),
+        users_(sql),
+        sessions_(sql, users_) {}
 
  private:
   CustomerRepo customers_;
   ProductRepo products_;
   WarehouseRepo warehouses_;
   SettingsRepo settings_;
+  UserRepo users_;
+  SessionRepo sessions_;
 };
 
 class Store {

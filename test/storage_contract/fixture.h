@@ -240,7 +240,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     u.username = username;
     u.display_name = username;
     u.roles = {Role::kSalesRep};
-    return Must(W<int64_t>([&](Tx& tx) { return tx.InsertUser(u, "h"); }));
+    return Must(W<int64_t>([&](Tx& tx) { return tx.users().Insert(u, "h"); }));
   }
 
   // An order with every field set, two lines, two flags and reviews of two rounds.

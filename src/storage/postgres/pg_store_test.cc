@@ -168,7 +168,7 @@ TEST_F(PgStoreTest, ServersStartingTogetherMigrateOnce) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM schema_migrations"), known);
   EXPECT_EQ(Scalar("SELECT count(*) FROM schema_migrations WHERE applied_at > 0"), known);
   EXPECT_EQ(Scalar("SELECT min(version) FROM schema_migrations"), 1);
-  EXPECT_TRUE(stores[0]->Write([](Tx& tx) { return tx.CountUsers().status(); }).ok());
+  EXPECT_TRUE(stores[0]->Write([](Tx& tx) { return tx.users().Count().status(); }).ok());
 }
 
 TEST_F(PgStoreTest, ReservationsFromTwoStoresNeverOversell) {
@@ -343,7 +343,7 @@ TEST_F(PgStoreTest, LostConnectionsAreReplacedTransparently) {
       EXPECT_TRUE(store
                       ->Read([](Tx& tx) {
                         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                        return tx.CountUsers().status();
+                        return tx.users().Count().status();
                       })
                       .ok());
     });
@@ -356,7 +356,7 @@ TEST_F(PgStoreTest, LostConnectionsAreReplacedTransparently) {
   for (int i = 0; i < 6; ++i) {
     const Status ping = store->Ping();
     EXPECT_TRUE(ping.ok()) << Describe(ping);
-    EXPECT_TRUE(store->Read([](Tx& tx) { return tx.CountUsers().status(); }).ok());
+    EXPECT_TRUE(store->Read([](Tx& tx) { return tx.users().Count().status(); }).ok());
     const Status st = store->Write([&](Tx& tx) {
       Warehouse w;
       w.code = "L" + std::to_string(i);
@@ -623,7 +623,7 @@ TEST_F(PgStoreTest, KeptRowsThatFailFailTheirWrite) {
   EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
   st = store->Write([&](Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.InsertMovement(bad));
-    return tx.CountUsers().status();  // the next statement answers the failure
+    return tx.users().Count().status();  // the next statement answers the failure
   });
   EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
   EXPECT_EQ(Scalar("SELECT count(*) FROM events WHERE entity_id = 77"), 0);

@@ -3,8 +3,8 @@
 // for the repositories, and the aggregates not yet moved to a repository, each method one
 // or a few prepared statements on the connection of the transaction it belongs to. The
 // caller (PgStore) begins and ends the transaction; a read-only Tx refuses every write
-// with kInternal "read-only transaction". Implemented in pg_tx.cc (users, sessions,
-// events, idempotency), pg_tx_stock.cc and pg_tx_orders.cc. Order serials come from the
+// with kInternal "read-only transaction". Implemented in pg_tx.cc (events,
+// idempotency), pg_tx_stock.cc and pg_tx_orders.cc. Order serials come from the
 // store's OrderSerials, outside this transaction (order_serials.h).
 //
 // Stock movements and audit events are append-only rows nothing in the transaction reads
@@ -40,19 +40,6 @@ class PgTx final : public PgSql, public Tx {
   // Writes the movements and events kept so far.
   Status Flush() override;
 
-  Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
-  Result<UserRecord> GetUser(int64_t id) override;
-  Result<UserRecord> GetUserByUsername(const std::string& username) override;
-  Status UpdateUser(const User& user, int64_t expected_version,
-                    const std::string& password_hash) override;
-  Result<Page<User>> ListUsers(const PageRequest& page) override;
-  Result<int64_t> CountUsers() override;
-  Status InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
-                       Millis expires_at) override;
-  Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
-  Status DeleteSession(const std::string& token_hash) override;
-  Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) override;
-
   Result<Page<StockRow>> ListStock(const StockFilter& f) override;
   Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;
   Result<StockRow> AdjustOnHand(int64_t product_id, int64_t warehouse_id, Qty delta) override;
@@ -78,9 +65,6 @@ class PgTx final : public PgSql, public Tx {
                         Millis now) override;
 
  private:
-  Result<std::vector<domain::Role>> LoadRoles(int64_t user_id);
-  Status WriteRoles(int64_t user_id, const std::vector<domain::Role>& roles);
-  Result<UserRecord> LoadUser(std::string_view where_sql, const Params& params);
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
   Status WriteOrderParts(const Order& o, int64_t order_id);
 

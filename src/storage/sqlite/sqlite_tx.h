@@ -3,7 +3,7 @@
 // moved to a repository, each method a few cached prepared statements on the connection
 // of the transaction it belongs to. The caller (SqliteStore) begins and ends the
 // transaction; a read-only Tx refuses every write with kInternal "read-only transaction".
-// Implemented in sqlite_tx.cc (users, sessions, events, idempotency), sqlite_tx_stock.cc
+// Implemented in sqlite_tx.cc (events, idempotency), sqlite_tx_stock.cc
 // and sqlite_tx_orders.cc.
 //
 // Not thread-safe: a Tx belongs to the one call that received it.
@@ -24,19 +24,6 @@ class SqliteTx final : public SqliteSql, public Tx {
   // `stats` (optional) remembers trigram counts across transactions (trigram_stats.h).
   SqliteTx(Connection& conn, bool writable, TrigramStats* stats = nullptr)
       : SqliteSql(conn, writable), Tx(static_cast<SqliteSql&>(*this)), stats_(stats) {}
-
-  Result<int64_t> InsertUser(const User& user, const std::string& password_hash) override;
-  Result<UserRecord> GetUser(int64_t id) override;
-  Result<UserRecord> GetUserByUsername(const std::string& username) override;
-  Status UpdateUser(const User& user, int64_t expected_version,
-                    const std::string& password_hash) override;
-  Result<Page<User>> ListUsers(const PageRequest& page) override;
-  Result<int64_t> CountUsers() override;
-  Status InsertSession(const std::string& token_hash, int64_t user_id, Millis created_at,
-                       Millis expires_at) override;
-  Result<UserRecord> GetSessionUser(const std::string& token_hash, Millis now) override;
-  Status DeleteSession(const std::string& token_hash) override;
-  Status DeleteSessionsOfUser(int64_t user_id, const std::string& keep_token_hash) override;
 
   Result<Page<StockRow>> ListStock(const StockFilter& f) override;
   Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;
@@ -63,9 +50,6 @@ class SqliteTx final : public SqliteSql, public Tx {
                         Millis now) override;
 
  private:
-  Result<std::vector<domain::Role>> LoadRoles(int64_t user_id);
-  Status WriteRoles(int64_t user_id, const std::vector<domain::Role>& roles);
-  Result<UserRecord> LoadUser(std::string_view where_sql, const std::string* text, int64_t id);
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
   Status WriteOrderParts(const Order& o, int64_t order_id);
   // ListOrders with a search term; `filters` holds the other filters, `by_status` how

@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
                  ",\"lines\":" + std::to_string(o.lines.size()) + ",\"gross\":\"" +
                  o.totals.gross.ToString() + "\"}";
         e.created_at = at;
-        RETURN_IF_ERROR(tx.InsertEvent(e));
+        RETURN_IF_ERROR(tx.events().Insert(e));
       }
       for (const auto& [key, qty] : reserve) {
         RETURN_IF_ERROR(tx.Reserve(key.first, key.second, qty).status());

@@ -911,73 +911,6 @@ TEST_P(StoreContract, CreditExposureIsExactUpToTheInt64RangeAndNeverWraps) {
   EXPECT_EQ(exposure(0), sqlite() ? M(kMax - 9 * kBig) : M(kMax - 9 * kBig + 1 + kBig));
 }
 
-// ---- events and idempotency ----
-
-TEST_P(StoreContract, EventsComeBackInOrderPerEntity) {
-  const int64_t entity = RandomId();
-  ASSERT_OK(Wst([&](Tx& tx) -> Status {
-    for (int i = 0; i < 3; ++i) {
-      RETURN_IF_ERROR(tx.InsertEvent({0, "order", entity, "a" + std::to_string(i), 5, "u5",
-                                      "{\"i\":" + std::to_string(i) + "}", 100 - i}));
-      RETURN_IF_ERROR(tx.InsertEvent({0, "customer", entity, "x", 5, "u5", "{}", 1}));
-      RETURN_IF_ERROR(tx.InsertEvent({0, "order", entity + 1, "y", 5, "u5", "{}", 1}));
-    }
-    return Status::Ok();
-  }));
-  auto events =
-      Must(Rd<std::vector<Event>>([&](Tx& tx) { return tx.ListEvents("order", entity); }));
-  ASSERT_EQ(events.size(), 3u);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(events[i].action, "a" + std::to_string(i));  // by id, not by created_at
-    EXPECT_EQ(events[i].entity, "order");
-    EXPECT_EQ(events[i].entity_id, entity);
-    EXPECT_EQ(events[i].user_id, 5);
-    EXPECT_EQ(events[i].username, "u5");
-    EXPECT_EQ(events[i].data, "{\"i\":" + std::to_string(i) + "}");
-    EXPECT_EQ(events[i].created_at, 100 - i);
-    if (i > 0) {
-      EXPECT_GT(events[i].id, events[i - 1].id);
-    }
-  }
-  EXPECT_EQ(Must(Rd<std::vector<Event>>([&](Tx& tx) {
-              return tx.ListEvents("customer", entity);
-            })).size(),
-            3u);
-  if (sqlite()) {
-    // Append-only: the database itself refuses changes.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE events SET action = 'z'", nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "DELETE FROM events", nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
-  }
-}
-
-TEST_P(StoreContract, IdempotencyKeysRoundTripPerUser) {
-  const int64_t user = RandomId();
-  const std::string key = Unique("key");
-  auto get = [&](int64_t u) {
-    return Must(
-        Rd<std::optional<IdempotencyRecord>>([&](Tx& tx) { return tx.GetIdempotency(u, key); }));
-  };
-  EXPECT_FALSE(get(user).has_value());
-  ASSERT_OK(Wst([&](Tx& tx) {
-    return tx.PutIdempotency(user, key, {"sha256:abc", 201, "{\"id\":5}"}, 1000);
-  }));
-  auto rec = get(user);
-  ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->request_hash, "sha256:abc");
-  EXPECT_EQ(rec->status, 201);
-  EXPECT_EQ(rec->body, "{\"id\":5}");
-  EXPECT_FALSE(get(user + 1).has_value());
-  EXPECT_EQ(Wst([&](Tx& tx) {
-              return tx.PutIdempotency(user, key, {"other", 201, ""}, 2000);
-            }).code(),
-            Code::kConflict);
-  EXPECT_OK(Wst([&](Tx& tx) { return tx.PutIdempotency(user + 1, key, {"x", 200, ""}, 2000); }));
-}
-
 // ---- transactions ----
 
 TEST_P(StoreContract, WriteThatFailsLeavesNothing) {
@@ -1046,8 +979,8 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
         {"NextOrderSerial", tx.NextOrderSerial(Date{1}).status()},
         {"InsertOrder", tx.InsertOrder(o).status()},
         {"UpdateOrder", tx.UpdateOrder(o, 1)},
-        {"InsertEvent", tx.InsertEvent(Event{})},
-        {"PutIdempotency", tx.PutIdempotency(1, "k", {}, 1)},
+        {"InsertEvent", tx.events().Insert(Event{})},
+        {"PutIdempotency", tx.idempotency().Put(1, "k", {}, 1)},
     };
     for (const auto& [name, st] : writes) EXPECT_EQ(st.code(), Code::kInternal) << name;
     return Status::Ok();
@@ -1190,7 +1123,7 @@ TEST_P(StoreContract, FileStaysConsistent) {
   const int64_t w = NewWarehouse(Unique("W"));
   ASSERT_TRUE(W<StockRow>([&](Tx& tx) { return tx.AdjustOnHand(p, w, Q(5'000)); }).ok());
   Insert(MakeOrder(c, p, w, Unique("SO")));
-  ASSERT_OK(Wst([&](Tx& tx) { return tx.PutIdempotency(1, "k", {"h", 201, "b"}, 1); }));
+  ASSERT_OK(Wst([&](Tx& tx) { return tx.idempotency().Put(1, "k", {"h", 201, "b"}, 1); }));
   Reopen();
   EXPECT_EQ(RawInt("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
   EXPECT_EQ(RawInt("SELECT count(*) FROM pragma_foreign_key_check"), 0);

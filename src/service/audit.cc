@@ -12,7 +12,7 @@ Status Audit(storage::Tx& tx, const Deps& deps, const domain::Actor& actor, std:
   e.username = actor.username;
   e.data = data.is_null() ? "{}" : data.dump();
   e.created_at = deps.Now();
-  return tx.InsertEvent(e);
+  return tx.events().Insert(e);
 }
 
 nlohmann::json Diff(const nlohmann::json& before, const nlohmann::json& after) {

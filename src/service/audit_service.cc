@@ -9,7 +9,7 @@ Result<storage::Page<domain::Event>> AuditService::List(const domain::Actor& act
   RETURN_IF_ERROR(Require(actor, {domain::Role::kAdmin, domain::Role::kAuditor}));
   storage::Page<domain::Event> out;
   RETURN_IF_ERROR(deps_.store->Read([&](storage::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(out, tx.ListAuditEvents(f));
+    ASSIGN_OR_RETURN(out, tx.events().ListAudit(f));
     return Status::Ok();
   }));
   return out;

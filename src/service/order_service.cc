@@ -311,7 +311,7 @@ Status CheckNotOwnOrder(Tx& tx, const Order& o, const Actor& actor,
                         const domain::Settings& settings) {
   if (settings.allow_self_review) return Status::Ok();
   int64_t last_editor = o.created_by;
-  ASSIGN_OR_RETURN(auto events, tx.ListEvents("order", o.id));
+  ASSIGN_OR_RETURN(auto events, tx.events().List("order", o.id));
   for (const auto& e : events) {
     if (e.action == "edit") last_editor = e.user_id;
   }
@@ -342,7 +342,7 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
   RETURN_IF_ERROR(deps_.store->Write([&](Tx& tx) -> Status {
     out = CreateResult{};  // the store may rerun this function (PostgreSQL retries)
     if (!idem.key.empty()) {
-      ASSIGN_OR_RETURN(auto prior, tx.GetIdempotency(actor.user_id, idem.key));
+      ASSIGN_OR_RETURN(auto prior, tx.idempotency().Get(actor.user_id, idem.key));
       if (prior) {
         if (prior->request_hash != idem.request_hash) {
           return Status::Conflict("Idempotency-Key was used with another request");
@@ -385,7 +385,7 @@ Result<CreateResult> OrderService::Create(const Actor& actor, const OrderInput& 
     if (input.submit)
       RETURN_IF_ERROR(Audit(tx, deps_, actor, "order", o.id, "submit", submit_data));
     if (!idem.key.empty()) {
-      RETURN_IF_ERROR(tx.PutIdempotency(
+      RETURN_IF_ERROR(tx.idempotency().Put(
           actor.user_id, idem.key,
           {idem.request_hash, 201, idem.render ? idem.render(o) : std::to_string(o.id)}, now));
     }
@@ -610,7 +610,7 @@ Result<std::vector<domain::Event>> OrderService::Events(const Actor& actor, int6
   std::vector<domain::Event> out;
   RETURN_IF_ERROR(deps_.store->Read([&](Tx& tx) -> Status {
     RETURN_IF_ERROR(LoadVisible(tx, actor, id).status());
-    ASSIGN_OR_RETURN(out, tx.ListEvents("order", id));
+    ASSIGN_OR_RETURN(out, tx.events().List("order", id));
     return Status::Ok();
   }));
   return out;

@@ -13,7 +13,7 @@
 // database kUnavailable, anything else kInternal; messages never quote bound values.
 //
 // Where the dialects genuinely differ, Sql has a small named hook the backend answers
-// (Contains, StaleVersion); nothing else in a repository knows which database it is on.
+// (Contains, StaleVersion, KeepEvent); nothing else in a repository knows which database it is on.
 //
 // Not thread-safe: an Sql and its Statements belong to the one transaction they serve.
 
@@ -25,6 +25,10 @@
 #include "common/decimal.h"
 #include "common/status.h"
 #include "common/time.h"
+
+namespace ordo::domain {
+struct Event;
+}  // namespace ordo::domain
 
 namespace ordo::storage {
 
@@ -164,6 +168,16 @@ class Sql {
   // committed that version since this one read it; SQLite's single writer never
   // interleaves two use cases so, and the rerun answers what SQLite would have).
   virtual Status StaleVersion() = 0;
+  // Takes an audit event to write later, batched, or declines (nullopt) and the caller
+  // inserts it now. PostgreSQL keeps it and writes every event and stock movement kept
+  // in one statement before the transaction's next statement or its COMMIT, saving a
+  // round trip per event while an order's stock rows are locked (postgres/pg_tx.h); the
+  // answer is then the Status of keeping it (a NUL in its text is refused at once).
+  // SQLite, where a statement costs no round trip, declines.
+  virtual std::optional<Status> KeepEvent(const domain::Event& e) {
+    (void)e;
+    return std::nullopt;
+  }
 };
 
 // Escapes % _ and \ for LIKE ... ESCAPE '\' and wraps the text in %...%.

@@ -26,16 +26,6 @@ inline std::string AwaitingSql(size_t departments) {
   return any;
 }
 
-// EventFilter's conditions (all but the page) on `events`.
-inline void AddEventFilter(Where& where, const EventFilter& f) {
-  if (!f.entity.empty()) where.And("entity = ?", f.entity);
-  if (f.entity_id) where.And("entity_id = ?", *f.entity_id);
-  if (f.user_id) where.And("user_id = ?", *f.user_id);
-  if (!f.action.empty()) where.And("action = ?", f.action);
-  if (f.from) where.And("created_at >= ?", *f.from);
-  if (f.to) where.And("created_at < ?", *f.to);
-}
-
 // StockFilter's conditions (all but the page) on `stock s JOIN products p`.
 inline void AddStockFilter(Where& where, const StockFilter& f) {
   if (f.product_id) where.And("s.product_id = ?", *f.product_id);

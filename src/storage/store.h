@@ -27,6 +27,8 @@
 #include "domain/entities.h"
 #include "domain/order.h"
 #include "storage/customer_repo.h"
+#include "storage/event_repo.h"
+#include "storage/idempotency_repo.h"
 #include "storage/page.h"
 #include "storage/product_repo.h"
 #include "storage/session_repo.h"
@@ -61,17 +63,6 @@ struct MovementFilter {
   PageRequest page;
 };
 
-// The audit log across every record (EventFilter fields are ANDed).
-struct EventFilter {
-  std::string entity;  // "order", "customer", ...; empty = any
-  std::optional<int64_t> entity_id;
-  std::optional<int64_t> user_id;
-  std::string action;          // "create", "submit", ...; empty = any
-  std::optional<Millis> from;  // created_at >= from
-  std::optional<Millis> to;    // created_at < to
-  PageRequest page;
-};
-
 enum class OrderSort { kCreatedDesc, kCreatedAsc, kNumberDesc, kNumberAsc, kGrossDesc, kGrossAsc };
 
 struct OrderFilter {
@@ -90,12 +81,6 @@ struct OrderFilter {
   PageRequest page;
 };
 
-struct IdempotencyRecord {
-  std::string request_hash;
-  int status = 0;
-  std::string body;
-};
-
 // One transaction's view of the data. Methods return kNotFound for missing rows and
 // kConflict for unique-key clashes (Status message names the field) and stale versions.
 class Tx {
@@ -110,6 +95,8 @@ class Tx {
   SettingsRepo& settings() { return settings_; }
   UserRepo& users() { return users_; }
   SessionRepo& sessions() { return sessions_; }
+  EventRepo& events() { return events_; }
+  IdempotencyRepo& idempotency() { return idempotency_; }
 
   // Stock. Rows exist once a product has been adjusted into a warehouse.
   virtual Result<Page<StockRow>> ListStock(const StockFilter& f) = 0;
@@ -141,18 +128,6 @@ class Tx {
   // running total refuses the write that would make it).
   virtual Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) = 0;
 
-  // Audit events (append-only).
-  virtual Status InsertEvent(const Event& e) = 0;
-  virtual Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) = 0;
-  // The audit log, newest first.
-  virtual Result<Page<Event>> ListAuditEvents(const EventFilter& f) = 0;
-
-  // Idempotency keys, per user.
-  virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
-                                                                  const std::string& key) = 0;
-  virtual Status PutIdempotency(int64_t user_id, const std::string& key,
-                                const IdempotencyRecord& rec, Millis now) = 0;
-
  protected:
   // The repositories run their statements on sql, which must outlive this Tx (a backend's
   // Tx derives from its Sql, listed first among its bases).
@@ -162,7 +137,9 @@ class Tx {
         warehouses_(sql),
         settings_(sql),
         users_(sql),
-        sessions_(sql, users_) {}
+        sessions_(sql, users_),
+        events_(sql),
+        idempotency_(sql) {}
 
  private:
   CustomerRepo customers_;
@@ -171,6 +148,8 @@ class Tx {
   SettingsRepo settings_;
   UserRepo users_;
   SessionRepo sessions_;
+  EventRepo events_;
+  IdempotencyRepo idempotency_;
 };
 
 class Store {

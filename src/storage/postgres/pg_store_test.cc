@@ -220,7 +220,7 @@ TEST_F(PgStoreTest, SameIdempotencyKeyOnTwoStoresOneWinsTheOtherReplays) {
       start.arrive_and_wait();
       const Status st = store.Write([&, i](Tx& tx) -> Status {
         ++runs;
-        ASSIGN_OR_RETURN(auto prior, tx.GetIdempotency(1, key));
+        ASSIGN_OR_RETURN(auto prior, tx.idempotency().Get(1, key));
         if (prior) {
           answers[i] = "replayed " + prior->body;
           return Status::Ok();
@@ -228,7 +228,7 @@ TEST_F(PgStoreTest, SameIdempotencyKeyOnTwoStoresOneWinsTheOtherReplays) {
         // Both look before either inserts.
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         answers[i] = "first " + std::to_string(i);
-        return tx.PutIdempotency(1, key, {"h", 201, std::to_string(i)}, 1);
+        return tx.idempotency().Put(1, key, {"h", 201, std::to_string(i)}, 1);
       });
       EXPECT_TRUE(st.ok()) << Describe(st);
     });
@@ -547,14 +547,14 @@ TEST_F(PgStoreTest, RowsWrittenTogetherKeepTheirTextAndOrder) {
       if (i % 2 == 0) m.order_id = o.id;
       m.user_id = 1;
       RETURN_IF_ERROR(tx.InsertMovement(m));
-      RETURN_IF_ERROR(tx.InsertEvent({0, "order", o.id, texts[i], 1, texts[i], texts[i], 1}));
+      RETURN_IF_ERROR(tx.events().Insert({0, "order", o.id, texts[i], 1, texts[i], texts[i], 1}));
     }
     // Read in the same transaction: the kept rows are written first.
     MovementFilter f;
     f.product_id = product;
     ASSIGN_OR_RETURN(auto page, tx.ListMovements(f));
     movements = page.items;
-    ASSIGN_OR_RETURN(events, tx.ListEvents("order", o.id));
+    ASSIGN_OR_RETURN(events, tx.events().List("order", o.id));
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << Describe(st);
@@ -612,13 +612,13 @@ TEST_F(PgStoreTest, KeptRowsThatFailFailTheirWrite) {
   bad.qty_delta = Qty::FromUnits(1);
   bad.user_id = 1;
   Status st = store->Write([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.InsertEvent({0, "order", 77, "kept", 1, "u", "{}", 1}));
+    RETURN_IF_ERROR(tx.events().Insert({0, "order", 77, "kept", 1, "u", "{}", 1}));
     return tx.InsertMovement(bad);
   });
   EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
   st = store->Write([&](Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.InsertMovement(bad));
-    return tx.InsertEvent({0, "order", 77, "after", 1, "u", "{}", 1});
+    return tx.events().Insert({0, "order", 77, "after", 1, "u", "{}", 1});
   });
   EXPECT_EQ(st.code(), Code::kNotFound) << Describe(st);
   st = store->Write([&](Tx& tx) -> Status {
@@ -633,9 +633,9 @@ TEST_F(PgStoreTest, KeptRowsThatFailFailTheirWrite) {
     nul.product_id = p;
     nul.reason = std::string("a\0b", 3);
     EXPECT_EQ(tx.InsertMovement(nul).code(), Code::kValidationFailed);
-    EXPECT_EQ(tx.InsertEvent({0, "order", 78, std::string("x\0", 2), 1, "u", "{}", 1}).code(),
+    EXPECT_EQ(tx.events().Insert({0, "order", 78, std::string("x\0", 2), 1, "u", "{}", 1}).code(),
               Code::kValidationFailed);
-    return tx.InsertEvent({0, "order", 78, "fine", 1, "u", "{}", 1});
+    return tx.events().Insert({0, "order", 78, "fine", 1, "u", "{}", 1});
   });
   EXPECT_TRUE(st.ok()) << Describe(st);
   EXPECT_EQ(Scalar("SELECT count(*) FROM events WHERE entity_id = 78"), 1);
@@ -647,7 +647,7 @@ TEST_F(PgStoreTest, EventsAreAppendOnlyAndBackupPointsToPgDump) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store
                   ->Write([](Tx& tx) {
-                    return tx.InsertEvent({0, "order", 1, "create", 1, "admin", "{}", 1});
+                    return tx.events().Insert({0, "order", 1, "create", 1, "admin", "{}", 1});
                   })
                   .ok());
   std::vector<std::vector<nlohmann::json>> rows;

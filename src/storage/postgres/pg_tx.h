@@ -3,14 +3,14 @@
 // for the repositories, and the aggregates not yet moved to a repository, each method one
 // or a few prepared statements on the connection of the transaction it belongs to. The
 // caller (PgStore) begins and ends the transaction; a read-only Tx refuses every write
-// with kInternal "read-only transaction". Implemented in pg_tx.cc (events,
-// idempotency), pg_tx_stock.cc and pg_tx_orders.cc. Order serials come from the
+// with kInternal "read-only transaction". Implemented in pg_tx.cc (the rows kept
+// until Flush), pg_tx_stock.cc and pg_tx_orders.cc. Order serials come from the
 // store's OrderSerials, outside this transaction (order_serials.h).
 //
 // Stock movements and audit events are append-only rows nothing in the transaction reads
-// back by their id: InsertMovement and InsertEvent keep them and the Tx writes all it kept
-// in one statement just before its next statement or before COMMIT (Flush), in the order
-// they were given. The database sees the same statements in the same order, batched; a
+// back by their id: InsertMovement and KeepEvent (the hook of EventRepo::Insert) keep them and the
+// Tx writes all it kept in one statement just before its next statement or before COMMIT (Flush),
+// in the order they were given. The database sees the same statements in the same order, batched; a
 // failure of that batch (a foreign key) is reported by the next call or by Write, as any
 // failure aborts the transaction anyway. Submit writes its movements and events while
 // the order's stock rows are locked, so each round trip saved there shortens the wait of
@@ -39,6 +39,8 @@ class PgTx final : public PgSql, public Tx {
 
   // Writes the movements and events kept so far.
   Status Flush() override;
+  // Keeps the event for Flush.
+  std::optional<Status> KeepEvent(const Event& e) override;
 
   Result<Page<StockRow>> ListStock(const StockFilter& f) override;
   Result<std::vector<StockRow>> StockOfProduct(int64_t product_id) override;
@@ -55,21 +57,12 @@ class PgTx final : public PgSql, public Tx {
   Result<Page<Order>> ListOrders(const OrderFilter& f) override;
   Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) override;
 
-  Status InsertEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
-  Result<Page<Event>> ListAuditEvents(const EventFilter& f) override;
-
-  Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
-                                                          const std::string& key) override;
-  Status PutIdempotency(int64_t user_id, const std::string& key, const IdempotencyRecord& rec,
-                        Millis now) override;
-
  private:
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);
   Status WriteOrderParts(const Order& o, int64_t order_id);
 
   OrderSerials* const serials_;
-  // Kept by InsertMovement and InsertEvent until Flush: columns as kFlushSql binds them.
+  // Kept by InsertMovement and KeepEvent until Flush: columns as kFlushSql binds them.
   Columns<8> pending_movements_;
   Columns<7> pending_events_;
 };

@@ -3,8 +3,7 @@
 // moved to a repository, each method a few cached prepared statements on the connection
 // of the transaction it belongs to. The caller (SqliteStore) begins and ends the
 // transaction; a read-only Tx refuses every write with kInternal "read-only transaction".
-// Implemented in sqlite_tx.cc (events, idempotency), sqlite_tx_stock.cc
-// and sqlite_tx_orders.cc.
+// Implemented in sqlite_tx_stock.cc, sqlite_tx_orders.cc and sqlite_tx_search.cc.
 //
 // Not thread-safe: a Tx belongs to the one call that received it.
 
@@ -39,15 +38,6 @@ class SqliteTx final : public SqliteSql, public Tx {
   Status UpdateOrder(const Order& o, int64_t expected_version) override;
   Result<Page<Order>> ListOrders(const OrderFilter& f) override;
   Result<Money> CreditExposure(int64_t customer_id, int64_t exclude_order_id) override;
-
-  Status InsertEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(const std::string& entity, int64_t entity_id) override;
-  Result<Page<Event>> ListAuditEvents(const EventFilter& f) override;
-
-  Result<std::optional<IdempotencyRecord>> GetIdempotency(int64_t user_id,
-                                                          const std::string& key) override;
-  Status PutIdempotency(int64_t user_id, const std::string& key, const IdempotencyRecord& rec,
-                        Millis now) override;
 
  private:
   Result<StockRow> LoadStockRow(int64_t product_id, int64_t warehouse_id);

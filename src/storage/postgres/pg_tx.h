@@ -8,16 +8,17 @@
 // store's OrderSerials, outside this transaction (order_serials.h).
 //
 // Stock movements and audit events are append-only rows nothing in the transaction reads
-// back by their id: InsertMovement and KeepEvent (the hook of EventRepo::Insert) keep them and the
-// Tx writes all it kept in one statement just before its next statement or before COMMIT (Flush),
-// in the order they were given. The database sees the same statements in the same order, batched; a
-// failure of that batch (a foreign key) is reported by the next call or by Write, as any
-// failure aborts the transaction anyway. Submit writes its movements and events while
-// the order's stock rows are locked, so each round trip saved there shortens the wait of
-// every other order for those rows.
+// back by their id: InsertMovement and KeepEvent (the hook EventRepo::Insert asks) keep
+// them and the Tx writes all it kept in one statement just before its next statement or
+// before COMMIT (Flush), in the order they were given. The database sees the same
+// statements in the same order, batched; a failure of that batch (a foreign key) is
+// reported by the next call or by Write, as any failure aborts the transaction anyway. Submit
+// writes its movements and events while the order's stock rows are locked, so each round trip saved
+// there shortens the wait of every other order for those rows.
 //
 // Not thread-safe: a Tx belongs to the one call that received it.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -30,6 +30,8 @@ Status ValidateUser(const domain::User& user, const std::string* password) {
   const bool partner =
       std::find(user.roles.begin(), user.roles.end(), Role::kPartner) != user.roles.end();
   if (partner && !user.partner_id) errors.Add("partner_id", "required for the partner role");
+  // API.md: a partner user has no internal role (it would see every partner's records).
+  if (partner && user.roles.size() > 1) errors.Add("roles", "a partner user has no other role");
   if (!partner && user.partner_id) errors.Add("partner_id", "only for users with the partner role");
   if (password && (password->size() < 8 || password->size() > 200)) {
     errors.Add("password", "8 to 200 characters");

@@ -40,6 +40,20 @@ Result<service::Edit<T>> ReadPatch(Ctx& c, ReadFn read) {
   });
 }
 
+// PATCH /{things}/{id}: the patch applied to the stored record by `update` inside its
+// transaction; the audit and the answer see the record as `to_json` shows it.
+template <typename T, typename ReadFn, typename UpdateFn, typename JsonFn>
+RouteHandler PatchRoute(ReadFn read, UpdateFn update, JsonFn to_json) {
+  return [read, update, to_json](Ctx& c) -> Result<Response> {
+    ASSIGN_OR_RETURN(int64_t id, c.Id());
+    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
+    ASSIGN_OR_RETURN(auto edit, ReadPatch<T>(c, read));
+    auto view = [&c, to_json](const T& x) { return to_json(c.codec, x); };
+    ASSIGN_OR_RETURN(auto out, update(c.actor, id, if_match, edit, view));
+    return JsonResponse(200, to_json(c.codec, out));
+  };
+}
+
 }  // namespace
 
 void AddMasterRoutes(Api& api) {
@@ -74,14 +88,10 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetCustomer(c.actor, id));
     return JsonResponse(200, c.codec.CustomerJson(out));
   });
-  api.Add("PATCH", "/api/v1/customers/{id}", customer_writers, [&s](Ctx& c) -> Result<Response> {
-    ASSIGN_OR_RETURN(int64_t id, c.Id());
-    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Customer>(c, ReadCustomer));
-    auto view = [&c](const domain::Customer& x) { return c.codec.CustomerJson(x); };
-    ASSIGN_OR_RETURN(auto out, s.master.UpdateCustomer(c.actor, id, if_match, edit, view));
-    return JsonResponse(200, c.codec.CustomerJson(out));
-  });
+  api.Add("PATCH", "/api/v1/customers/{id}", customer_writers,
+          PatchRoute<domain::Customer>(
+              ReadCustomer, [&s](auto&&... a) { return s.master.UpdateCustomer(a...); },
+              [](const Codec& k, const domain::Customer& x) { return k.CustomerJson(x); }));
 
   // Products.
   api.Add("POST", "/api/v1/products", product_writers, [&s](Ctx& c) -> Result<Response> {
@@ -104,14 +114,10 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetProduct(c.actor, id));
     return JsonResponse(200, c.codec.ProductJson(out));
   });
-  api.Add("PATCH", "/api/v1/products/{id}", product_writers, [&s](Ctx& c) -> Result<Response> {
-    ASSIGN_OR_RETURN(int64_t id, c.Id());
-    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Product>(c, ReadProduct));
-    auto view = [&c](const domain::Product& x) { return c.codec.ProductJson(x); };
-    ASSIGN_OR_RETURN(auto out, s.master.UpdateProduct(c.actor, id, if_match, edit, view));
-    return JsonResponse(200, c.codec.ProductJson(out));
-  });
+  api.Add("PATCH", "/api/v1/products/{id}", product_writers,
+          PatchRoute<domain::Product>(
+              ReadProduct, [&s](auto&&... a) { return s.master.UpdateProduct(a...); },
+              [](const Codec& k, const domain::Product& x) { return k.ProductJson(x); }));
 
   // Warehouses.
   api.Add("POST", "/api/v1/warehouses", warehouse_writers, [&s](Ctx& c) -> Result<Response> {
@@ -131,14 +137,10 @@ void AddMasterRoutes(Api& api) {
     ASSIGN_OR_RETURN(auto out, s.master.GetWarehouse(c.actor, id));
     return JsonResponse(200, c.codec.WarehouseJson(out));
   });
-  api.Add("PATCH", "/api/v1/warehouses/{id}", warehouse_writers, [&s](Ctx& c) -> Result<Response> {
-    ASSIGN_OR_RETURN(int64_t id, c.Id());
-    ASSIGN_OR_RETURN(auto if_match, c.IfMatch());
-    ASSIGN_OR_RETURN(auto edit, ReadPatch<domain::Warehouse>(c, ReadWarehouse));
-    auto view = [&c](const domain::Warehouse& x) { return c.codec.WarehouseJson(x); };
-    ASSIGN_OR_RETURN(auto out, s.master.UpdateWarehouse(c.actor, id, if_match, edit, view));
-    return JsonResponse(200, c.codec.WarehouseJson(out));
-  });
+  api.Add("PATCH", "/api/v1/warehouses/{id}", warehouse_writers,
+          PatchRoute<domain::Warehouse>(
+              ReadWarehouse, [&s](auto&&... a) { return s.master.UpdateWarehouse(a...); },
+              [](const Codec& k, const domain::Warehouse& x) { return k.WarehouseJson(x); }));
 }
 
 }  // namespace ordo::http

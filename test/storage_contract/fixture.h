@@ -122,28 +122,25 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
 
   // Runs f in a write (or read) transaction and hands back its value.
   template <typename T>
-  Result<T> W(const std::function<Result<T>(Tx&)>& f) {
+  Result<T> Run(bool write, const std::function<Result<T>(Tx&)>& f) {
     std::optional<T> out;
-    Status st = store_->Write([&](Tx& tx) -> Status {
+    auto body = [&](Tx& tx) -> Status {
       auto r = f(tx);
       if (!r.ok()) return r.TakeStatus();
       out = std::move(r).value();
       return Status::Ok();
-    });
+    };
+    Status st = write ? store_->Write(body) : store_->Read(body);
     if (!st.ok()) return st;
     return std::move(*out);
   }
   template <typename T>
+  Result<T> W(const std::function<Result<T>(Tx&)>& f) {
+    return Run<T>(true, f);
+  }
+  template <typename T>
   Result<T> Rd(const std::function<Result<T>(Tx&)>& f) {
-    std::optional<T> out;
-    Status st = store_->Read([&](Tx& tx) -> Status {
-      auto r = f(tx);
-      if (!r.ok()) return r.TakeStatus();
-      out = std::move(r).value();
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-    return std::move(*out);
+    return Run<T>(false, f);
   }
   Status Wst(const std::function<Status(Tx&)>& f) { return store_->Write(f); }
 

@@ -839,6 +839,8 @@ void ReadSettings(Reader& r, domain::Settings& s) {
     }
     s.confirmation_channels = channels;
   }
+  // The business time zone numbers orders and dates deadlines: it is set at start.
+  if (r.Has("time_zone")) r.Error("time_zone", "set at start with ORDO_TIMEZONE");
   if (auto v = r.Int("archive_after_days")) {
     if (*v < 1 || *v > 3650) {
       r.Error("archive_after_days", "must be between 1 and 3650");

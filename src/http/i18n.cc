@@ -62,6 +62,8 @@ const Entry kExact[] = {
      "不能評審自己錄入或最後修改的訂單"},
     {"a partner user has no other role", "渠道伙伴用户不能兼任其他角色",
      "渠道夥伴使用者不能兼任其他角色"},
+    {"set at start with ORDO_TIMEZONE", "由启动参数 ORDO_TIMEZONE 设定",
+     "由啟動參數 ORDO_TIMEZONE 設定"},
     {"must not be before today", "不能早于今天", "不能早於今天"},
     {"the weights must add up to 1", "各项权重之和必须为 1", "各項權重之和必須為 1"},
     {"must not contain NUL characters", "不能包含 NUL 字符", "不能包含 NUL 字元"},

@@ -8,6 +8,7 @@ void AddSettingsRoutes(Api& api) {
   api.Add("GET", "/api/v1/settings", [&s](Ctx& c) -> Result<Response> {
     ASSIGN_OR_RETURN(auto visible, s.settings.Get(c.actor));
     nlohmann::json out = service::SettingsJson(visible.settings);
+    out["time_zone"] = s.deps.tz.name;  // set at start (ORDO_TIMEZONE), shown here
     if (visible.company_only) out = {{"company", out["company"]}};
     return JsonResponse(200, out);
   });
@@ -28,7 +29,9 @@ void AddSettingsRoutes(Api& api) {
       r.CheckUnknown();
       return errors.Finish();
     }));
-    return JsonResponse(200, service::SettingsJson(out));
+    nlohmann::json answer = service::SettingsJson(out);
+    answer["time_zone"] = s.deps.tz.name;
+    return JsonResponse(200, answer);
   });
 }
 
